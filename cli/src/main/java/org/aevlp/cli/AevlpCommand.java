@@ -1,0 +1,31 @@
+package org.aevlp.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code aevlp} command: entry point of every role and tool of aevlp-cluster. */
+@Command(
+    name = "aevlp",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Single-positive multi-label training with AEVLP (GPR loss + DAMP pseudo-labels) on a cluster.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class AevlpCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  static CommandLine newCommandLine() {
+    CommandLine commandLine = new CommandLine(new AevlpCommand());
+    PendingCommand.addAllTo(commandLine);
+    return commandLine;
+  }
+}
