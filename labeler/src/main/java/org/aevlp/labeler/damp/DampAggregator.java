@@ -19,7 +19,7 @@ import java.util.Objects;
  *   s_final  = ½(s_0 + γ·α + (1 − γ)·β)
  *   sim      = ½(s_0 + avg)
  *   positive = c among the top_k of s_final with s_final[c] ≥ threshold
- *   negative = c among the ⌊negative_ratio·C⌋ lowest sim          (written after the positives)
+ *   negative = c among the int(negative_ratio·C) lowest sim       (product in double, truncated: D7)
  * </pre>
  *
  * <p>Negatives are written as 0, as the reference code does (QUIRKS D1: they can only clear a
@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>Ties: the reference uses {@code torch.topk}, whose order among equal values is unspecified
  * (QUIRKS D12). Here equal values are ranked by ascending class index, in both the positive and
- * the negative ranking, so the result is deterministic.
+ * the negative ranking, so the result is deterministic. Negatives are written after the positives.
  *
  * <p>Everything is computed in double precision; instances are immutable and thread-safe.
  */
