@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>Ties: the reference uses {@code torch.topk}, whose order among equal values is unspecified
  * (QUIRKS D12). Here equal values are ranked by ascending class index, in both the positive and
- * the negative ranking, so the result is deterministic. Negatives are written after the positives.
+ * the negative ranking, so the result is deterministic.
  *
  * <p>Everything is computed in double precision; instances are immutable and thread-safe.
  */
