@@ -50,7 +50,8 @@ final class SpecFieldCodec {
       if (value.isPresent()) {
         values.add(value.get());
       } else {
-        problems.add(new SpecProblem(name, "element " + i + " must be " + expected(field, node.get(i)) + ", got " + node.get(i)));
+        JsonNode element = node.get(i);
+        problems.add(new SpecProblem(name, "element " + i + " must be " + expected(field, element) + ", got " + element));
         ok = false;
       }
     }

@@ -74,7 +74,10 @@ public final class SpecJson {
       throw new SpecException(source, List.of(malformed(source, e)));
     }
     if (root == null || !root.isObject()) {
-      String found = root == null || root.isMissingNode() ? "an empty document" : root.getNodeType().toString().toLowerCase(Locale.ROOT);
+      String found =
+          root == null || root.isMissingNode()
+              ? "an empty document"
+              : root.getNodeType().toString().toLowerCase(Locale.ROOT);
       throw new SpecException(source, List.of(new SpecProblem(source, "must be a JSON object, found " + found)));
     }
     ExperimentSpec.Builder builder = ExperimentSpec.newBuilder();
@@ -130,7 +133,8 @@ public final class SpecJson {
   }
 
   private static SpecProblem unknownKey(String key) {
-    String rule = SUGGESTER.suggest(key).map(known -> "unknown key (did you mean \"" + known + "\"?)").orElse("unknown key");
+    String rule =
+        SUGGESTER.suggest(key).map(known -> "unknown key (did you mean \"" + known + "\"?)").orElse("unknown key");
     return new SpecProblem(key, rule);
   }
 

@@ -1,5 +1,6 @@
 package org.aevlp.common.spec;
 
+import static org.aevlp.common.spec.ProblemList.number;
 import static org.aevlp.common.spec.SpecVocabulary.ADAM;
 import static org.aevlp.common.spec.SpecVocabulary.AN_LOSS;
 import static org.aevlp.common.spec.SpecVocabulary.AN_PL_LOSS;
@@ -113,7 +114,8 @@ public final class SpecValidator {
     }
     p.oneOf("train_set_variant", s.getTrainSetVariant(), TRAIN_SET_VARIANTS);
     if (!s.getValSetVariant().equals(CLEAN)) {
-      p.add("val_set_variant", "must be \"clean\" (mAP is measured on clean labels), got \"" + s.getValSetVariant() + "\"");
+      p.add("val_set_variant",
+          "must be \"clean\" (mAP is measured on clean labels), got \"" + s.getValSetVariant() + "\"");
     }
   }
 
@@ -222,10 +224,10 @@ public final class SpecValidator {
     p.closed("lam", "lam_1", s.getLam(0), 0, 1);
     p.closed("lam", "lam_2", s.getLam(1), 0, 1);
     if (s.hasLam1() && Double.compare(s.getLam1(), s.getLam(0)) != 0) {
-      p.add("lam_1", "must equal lam[0] (" + ProblemList.number(s.getLam(0)) + "), got " + ProblemList.number(s.getLam1()));
+      p.add("lam_1", "must equal lam[0] (" + number(s.getLam(0)) + "), got " + number(s.getLam1()));
     }
     if (s.hasLam2() && Double.compare(s.getLam2(), s.getLam(1)) != 0) {
-      p.add("lam_2", "must equal lam[1] (" + ProblemList.number(s.getLam(1)) + "), got " + ProblemList.number(s.getLam2()));
+      p.add("lam_2", "must equal lam[1] (" + number(s.getLam(1)) + "), got " + number(s.getLam2()));
     }
   }
 
