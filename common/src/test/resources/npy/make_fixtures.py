@@ -42,6 +42,26 @@ save("rank3.npy", np.zeros((2, 2, 2)))
 save_version("version2.npy", np.arange(6.0).reshape(2, 3), (2, 0))
 save_version("version3.npy", np.array(["ü", "xyz"]), (3, 0))
 
+# --- a tiny formatted SPML dataset, as numpy-based preprocessing writes it (FormattedSpmlLoaderTest)
+# train: 6 images x 4 classes, plain observed name; val: 3 images, observed under a biased name
+SPML = os.path.join(HERE, "spml_tiny")
+os.makedirs(SPML, exist_ok=True)
+np.save(os.path.join(SPML, "formatted_train_images.npy"),
+        np.array(["JPEGImages/2008_000001.jpg", "JPEGImages/été.jpg", "JPEGImages/c.jpg",
+                  "JPEGImages/d.jpg", "JPEGImages/e.jpg", "JPEGImages/f.jpg"]))
+np.save(os.path.join(SPML, "formatted_train_labels.npy"),
+        np.array([[1, 0, 0, 1], [0, 1, 0, 0], [1, 1, 1, 0], [0, 0, 0, 1], [0, 0, 1, 1], [1, 0, 0, 0]],
+                 dtype=np.float64))
+np.save(os.path.join(SPML, "formatted_train_labels_obs.npy"),
+        np.array([[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 0, 1, 0], [1, 0, 0, 0]],
+                 dtype=np.float64))
+np.save(os.path.join(SPML, "formatted_val_images.npy"),
+        np.array(["JPEGImages/v1.jpg", "JPEGImages/v2.jpg", "JPEGImages/v3.jpg"]))
+np.save(os.path.join(SPML, "formatted_val_labels.npy"),
+        np.array([[0, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]], dtype=np.float64))
+np.save(os.path.join(SPML, "formatted_val_uniform_labels_obs.npy"),
+        np.array([[0, -1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]], dtype=np.float64))
+
 # --- numpy's bytes for the arrays NpyWriterTest writes -----------------------------------------
 save("writer_float64.npy", np.array([[0.0, 1.0, -2.5], [1e-300, 3.141592653589793, 1e300]]))
 save("writer_float32.npy", np.array([[0.5, -1.25], [3.0, 1e-7]], dtype="<f4"))
