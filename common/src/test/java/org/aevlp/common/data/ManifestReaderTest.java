@@ -157,7 +157,8 @@ class ManifestReaderTest {
   @Test
   void rejectsCsvWithoutHeader() throws IOException {
     Path csv = write("bad.csv", "a.jpg,cat");
-    assertRejected(csv, "line 1 must be a header with the columns path and labels (and optionally observed), found [a.jpg, cat]");
+    assertRejected(csv,
+        "line 1 must be a header with the columns path and labels (and optionally observed), found [a.jpg, cat]");
   }
 
   @Test

@@ -211,7 +211,8 @@ class NpyReaderTest {
   @Test
   void readsDoubleQuotedHeaderAndVersion2LengthField() throws IOException {
     byte[] data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(7).putInt(-9).array();
-    Path file = write("dq.npy", withVersion(2, "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<i4\"}", data));
+    String dict = "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<i4\"}";
+    Path file = write("dq.npy", withVersion(2, dict, data));
 
     assertArrayEquals(new double[] {7, -9}, NpyReader.read(file).toDoubles());
   }
