@@ -53,7 +53,8 @@ public record EpochSchedule(
               + sigma0 + " and " + sigmaMax);
     }
     if (q2 == 0 || q3 == 0) {
-      throw new IllegalArgumentException("q2q3: both exponents must be non-zero, got [" + q2 + ", " + q3 + "]");
+      throw new IllegalArgumentException(
+          "q2q3: both exponents must be non-zero, got [" + q2 + ", " + q3 + "]");
     }
     if (linearInit < 0) {
       throw new IllegalArgumentException("linear_init must be >= 0, got " + linearInit);

@@ -21,7 +21,8 @@ class AssumeNegativeLossTest {
             DataType.FLOAT64,
             matrix(c.get("logits")),
             (manager, logits) ->
-                new AnPlLoss().evaluate(new NDList(manager.create(matrix(c.get("label_vec")))), new NDList(logits)));
+                new AnPlLoss()
+                    .evaluate(new NDList(manager.create(matrix(c.get("label_vec")))), new NDList(logits)));
     assertRelative(c.get("loss").doubleValue(), result.loss(), 1e-9, "loss");
     Closeness.assertRelativeToMax(matrix(c.get("grad_logits")), result.gradient(), 1e-9, "grad_logits");
   }

@@ -33,7 +33,8 @@ final class Closeness {
   }
 
   /** Element-wise {@code |actual - expected| <= atol + rtol·|expected|}. */
-  static void assertElementwise(double[][] expected, double[][] actual, double atol, double rtol, String what) {
+  static void assertElementwise(
+      double[][] expected, double[][] actual, double atol, double rtol, String what) {
     assertEquals(expected.length, actual.length, what + ": rows");
     for (int i = 0; i < expected.length; i++) {
       for (int j = 0; j < expected[i].length; j++) {

@@ -56,7 +56,8 @@ class GprLossGoldenTest {
         LossProbe.run(
             DataType.FLOAT64,
             matrix(c.get("logits")),
-            (manager, logits) -> loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT64), new NDList(logits)));
+            (manager, logits) ->
+                loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT64), new NDList(logits)));
     assertRelative(c.get("loss").doubleValue(), result.loss(), F64_RTOL, "loss");
     assertRelativeToMax(matrix(c.get("grad_logits")), result.gradient(), F64_RTOL, "grad_logits");
   }
@@ -88,15 +89,15 @@ class GprLossGoldenTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray logits = manager.create(matrix(c.get("logits")));
       NDArray p = Activation.sigmoid(logits);
-      assertElementwise(matrix(derived.get("K")), toMatrix(loss.weightK(p)), 1e-15, 1e-12, "K");
-      assertElementwise(matrix(derived.get("V_in")), toMatrix(loss.weightV(p)), 1e-15, 1e-12, "V_in");
+      assertElementwise(matrix(derived.get("K")), LossProbe.toMatrix(loss.weightK(p)), 1e-15, 1e-12, "K");
+      assertElementwise(matrix(derived.get("V_in")), LossProbe.toMatrix(loss.weightV(p)), 1e-15, 1e-12, "V_in");
 
-      LossInputs inputs =
-          LossInputs.of(GprLoss.NAME, GoldenCases.labels(manager, c, DataType.FLOAT64), new NDList(logits), false);
+      NDList labels = GoldenCases.labels(manager, c, DataType.FLOAT64);
+      LossInputs inputs = LossInputs.of(GprLoss.NAME, labels, new NDList(logits), false);
       NDArray k = manager.create(matrix(derived.get("K")));
       NDArray v = manager.create(matrix(derived.get("V_in")));
-      assertElementwise(
-          matrix(derived.get("loss_mtx")), toMatrix(loss.elementLosses(inputs, p, k, v)), 1e-15, 1e-12, "loss_mtx");
+      double[][] elementLosses = LossProbe.toMatrix(loss.elementLosses(inputs, p, k, v));
+      assertElementwise(matrix(derived.get("loss_mtx")), elementLosses, 1e-15, 1e-12, "loss_mtx");
       assertRelative(
           derived.get("reg_term").doubleValue(), loss.regularizer(p).getDouble(), 1e-12, "reg_term");
     }
@@ -112,12 +113,10 @@ class GprLossGoldenTest {
       NDArray observed = manager.create(intMatrix(c.get("label_vec")));
       NDArray pseudo = manager.create(intMatrix(c.get("pseudo_labels")));
       // The reference clamps V in place, only at pseudo-positives and only with use_pl (Q1).
-      NDArray clampedHere = observed.eq(0).logicalAnd(pseudo.eq(1));
-      if (!loss.params().usePl()) {
-        clampedHere = clampedHere.logicalAnd(clampedHere.logicalNot());
-      }
-      NDArray vAfter = NDArrays.where(clampedHere, loss.clampPseudoPositiveV(v), v);
-      assertElementwise(matrix(derived.get("V_after")), toMatrix(vAfter), 0, 0, "V_after");
+      NDArray pseudoPositive = observed.eq(0).logicalAnd(pseudo.eq(1));
+      NDArray vAfter =
+          loss.params().usePl() ? NDArrays.where(pseudoPositive, loss.clampPseudoPositiveV(v), v) : v;
+      assertElementwise(matrix(derived.get("V_after")), LossProbe.toMatrix(vAfter), 0, 0, "V_after");
     }
   }
 
@@ -148,22 +147,11 @@ class GprLossGoldenTest {
     return LossProbe.run(
         DataType.FLOAT32,
         matrix(c.get("logits")),
-        (manager, logits) -> loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT32), new NDList(logits)));
+        (manager, logits) ->
+            loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT32), new NDList(logits)));
   }
 
   private static GprLoss lossFor(JsonNode c) {
     return GprLoss.forEpoch(GoldenCases.gprParams(c.get("params")), c.get("epoch").intValue());
-  }
-
-  private static double[][] toMatrix(NDArray array) {
-    long[] shape = array.getShape().getShape();
-    double[] flat = array.toType(DataType.FLOAT64, false).toDoubleArray();
-    int rows = (int) shape[0];
-    int cols = (int) shape[1];
-    double[][] m = new double[rows][cols];
-    for (int i = 0; i < rows; i++) {
-      System.arraycopy(flat, i * cols, m[i], 0, cols);
-    }
-    return m;
   }
 }

@@ -39,7 +39,8 @@ class GprLossTest {
         LossProbe.run(
             DataType.FLOAT64,
             matrix(c.get("logits")),
-            (manager, logits) -> loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT64), new NDList(logits)));
+            (manager, logits) ->
+                loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT64), new NDList(logits)));
     // Same logits, four times the denominator: the regulariser shrinks to a quarter (QUIRKS Q8).
     double regTerm = golden.reg() * c.get("derived").get("reg_term").doubleValue();
     assertRelative(c.get("loss").doubleValue() - 0.75 * regTerm, result.loss(), 1e-9, "loss");
@@ -97,7 +98,8 @@ class GprLossTest {
             (manager, logits) ->
                 loss.evaluate(
                     new NDList(
-                        manager.create(new float[][] {{1, 0, 0, 0}}), manager.create(new int[][] {{0, 0, 1, -1}})),
+                        manager.create(new float[][] {{1, 0, 0, 0}}),
+                        manager.create(new int[][] {{0, 0, 1, -1}})),
                     new NDList(logits)));
     assertTrue(Double.isFinite(result.loss()), "loss " + result.loss());
     for (double g : result.gradient()[0]) {
@@ -115,7 +117,8 @@ class GprLossTest {
       logits.setRequiresGradient(true);
       NDList labels =
           new NDList(
-              step.create(new double[][] {{1, 0, 0}, {0, 0, 1}}), step.create(new int[][] {{0, 1, -1}, {1, 0, 0}}));
+              step.create(new double[][] {{1, 0, 0}, {0, 0, 1}}),
+              step.create(new int[][] {{0, 1, -1}, {1, 0, 0}}));
       NDArray value;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         value = loss.evaluate(labels, new NDList(logits));

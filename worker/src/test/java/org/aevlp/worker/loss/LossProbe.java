@@ -31,14 +31,17 @@ final class LossProbe {
         collector.backward(loss);
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         try (NDArray gradient = logits.getGradient()) {
-          double[] flat = gradient.toType(DataType.FLOAT64, false).toDoubleArray();
-          return new Result(value, reshape(flat, logitValues.length, logitValues[0].length));
+          return new Result(value, toMatrix(gradient));
         }
       }
     }
   }
 
-  private static double[][] reshape(double[] flat, int rows, int cols) {
+  /** A 2-D array's values as {@code double[rows][cols]}. */
+  static double[][] toMatrix(NDArray array) {
+    double[] flat = array.toType(DataType.FLOAT64, false).toDoubleArray();
+    int rows = (int) array.getShape().get(0);
+    int cols = (int) array.getShape().get(1);
     double[][] m = new double[rows][cols];
     for (int i = 0; i < rows; i++) {
       System.arraycopy(flat, i * cols, m[i], 0, cols);
