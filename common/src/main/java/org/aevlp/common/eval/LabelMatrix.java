@@ -1,8 +1,8 @@
 package org.aevlp.common.eval;
 
 /**
- * Read-only rectangular view of an integer label matrix given as {@code int[][]} or
- * {@code byte[][]}, so the metrics accept either without copying. The field name is kept for error
+ * Read-only rectangular view of an integer label matrix given as {@code int[][]} or {@code
+ * byte[][]}, so the metrics accept either without copying. The field name is kept for error
  * messages.
  */
 final class LabelMatrix {
@@ -59,8 +59,17 @@ final class LabelMatrix {
   void requireShape(int expectedRows, int expectedCols, String reference) {
     if (rows != expectedRows || cols != expectedCols) {
       throw new IllegalArgumentException(
-          field + " is " + rows + " x " + cols + " but " + reference + " is " + expectedRows
-              + " x " + expectedCols);
+          field
+              + " is "
+              + rows
+              + " x "
+              + cols
+              + " but "
+              + reference
+              + " is "
+              + expectedRows
+              + " x "
+              + expectedCols);
     }
   }
 

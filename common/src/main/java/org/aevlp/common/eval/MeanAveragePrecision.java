@@ -12,8 +12,8 @@ import java.util.List;
  * </pre>
  *
  * <p>with {@code AP_j} from {@link AveragePrecision} on column {@code j}. Only a target equal to 1
- * is a positive ({@code -1} and {@code 0} are negatives). A class without positives has
- * {@code AP_j = 0} and still counts in the mean. Per-class AP is a fraction, the mean is in percent.
+ * is a positive ({@code -1} and {@code 0} are negatives). A class without positives has {@code AP_j
+ * = 0} and still counts in the mean. Per-class AP is a fraction, the mean is in percent.
  *
  * @param apPerClass AP of each class, a fraction in [0, 1], in label order
  */

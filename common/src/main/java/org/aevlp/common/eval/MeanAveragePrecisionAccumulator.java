@@ -31,7 +31,8 @@ public final class MeanAveragePrecisionAccumulator {
     }
     if ((long) numSamples * numClasses > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "numSamples x numClasses = " + ((long) numSamples * numClasses)
+          "numSamples x numClasses = "
+              + ((long) numSamples * numClasses)
               + " exceeds one array; split the evaluation");
     }
     this.numSamples = numSamples;
@@ -42,12 +43,12 @@ public final class MeanAveragePrecisionAccumulator {
   }
 
   /**
-   * Adds one shard: row {@code i} of {@code scores} and {@code targets} belongs to sample
-   * {@code sampleIndices[i]}. The shard is checked whole before anything is stored, so a rejected
-   * shard leaves the accumulator unchanged.
+   * Adds one shard: row {@code i} of {@code scores} and {@code targets} belongs to sample {@code
+   * sampleIndices[i]}. The shard is checked whole before anything is stored, so a rejected shard
+   * leaves the accumulator unchanged.
    *
-   * @throws IllegalArgumentException for a bad shape, a non-finite score, a target outside
-   *     {-1, 0, 1}, an index out of range, or a sample already added (in this or an earlier shard)
+   * @throws IllegalArgumentException for a bad shape, a non-finite score, a target outside {-1, 0,
+   *     1}, an index out of range, or a sample already added (in this or an earlier shard)
    */
   public void add(int[] sampleIndices, double[][] scores, int[][] targets) {
     add(sampleIndices, scores, LabelMatrix.of("targets", targets));
@@ -72,8 +73,11 @@ public final class MeanAveragePrecisionAccumulator {
     }
     if (sampleIndices.length != shardScores.length) {
       throw new IllegalArgumentException(
-          "sampleIndices has " + sampleIndices.length + " entries but scores has "
-              + shardScores.length + " rows");
+          "sampleIndices has "
+              + sampleIndices.length
+              + " entries but scores has "
+              + shardScores.length
+              + " rows");
     }
     targets.requireShape(shardScores.length, numClasses, "scores");
     MeanAveragePrecision.requireTargetValues(targets);
@@ -124,8 +128,12 @@ public final class MeanAveragePrecisionAccumulator {
     int missing = numSamples - seen.cardinality();
     if (missing > 0) {
       throw new IllegalStateException(
-          missing + " of " + numSamples + " samples have no predictions yet (first missing: "
-              + seen.nextClearBit(0) + ")");
+          missing
+              + " of "
+              + numSamples
+              + " samples have no predictions yet (first missing: "
+              + seen.nextClearBit(0)
+              + ")");
     }
     return MeanAveragePrecision.compute(
         numSamples,

@@ -75,7 +75,8 @@ public record PseudoLabelCounts(long correct, long predicted, long positives) {
         sumObserved += obs;
       }
     }
-    return new PseudoLabelCounts(plAndTrue - plAndObserved, pl - plAndObserved, sumTrue - sumObserved);
+    return new PseudoLabelCounts(
+        plAndTrue - plAndObserved, pl - plAndObserved, sumTrue - sumObserved);
   }
 
   /** Element-wise sum of two counts. */

@@ -9,9 +9,9 @@ package org.aevlp.common.eval;
  *   R = 100 · correct / positives      (0 if positives = 0)
  * </pre>
  *
- * <p>{@link #f1()} is the usual harmonic mean 2PR/(P+R), which is what this project reports.
- * {@link #referenceHalfF1()} is the reference code's {@code 1/(1/P + 1/R)} = PR/(P+R), half of it,
- * kept so results can be compared with numbers the reference printed.
+ * <p>{@link #f1()} is the usual harmonic mean 2PR/(P+R), which is what this project reports. {@link
+ * #referenceHalfF1()} is the reference code's {@code 1/(1/P + 1/R)} = PR/(P+R), half of it, kept so
+ * results can be compared with numbers the reference printed.
  *
  * @param precision percent
  * @param recall percent

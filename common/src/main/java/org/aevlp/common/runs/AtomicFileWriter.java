@@ -51,7 +51,10 @@ public final class AtomicFileWriter {
     Path dir = absolute.getParent();
     Path temp =
         dir.resolve(
-            "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            "."
+                + absolute.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + TEMP_SUFFIX);
     boolean moved = false;
     try {

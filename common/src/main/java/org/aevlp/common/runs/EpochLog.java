@@ -11,15 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and formats {@code epochs.jsonl}: one JSON {@link EpochRecord} per line, each line ended
- * by {@code '\n'}.
+ * Reads and formats {@code epochs.jsonl}: one JSON {@link EpochRecord} per line, each line ended by
+ * {@code '\n'}.
  *
  * <p>Writers never append in place: {@link RunDirectory#appendEpoch} rewrites the whole file with
  * {@link AtomicFileWriter}, so a reader sees every complete version of it. Readers still treat a
- * last line without its newline as not written (it is skipped and reported as a warning), so a
- * file cut short by something else (a copy taken mid-write, a non-atomic tool) never yields a
- * half record; the next append then drops that fragment. A malformed <em>complete</em> line is an
- * error naming the line.
+ * last line without its newline as not written (it is skipped and reported as a warning), so a file
+ * cut short by something else (a copy taken mid-write, a non-atomic tool) never yields a half
+ * record; the next append then drops that fragment. A malformed <em>complete</em> line is an error
+ * naming the line.
  */
 final class EpochLog {
 
@@ -40,7 +40,9 @@ final class EpochLog {
       int end = text.indexOf('\n', start);
       if (end < 0) {
         warnings.add(
-            file.getFileName() + ": ignored a partial last line (" + (text.length() - start)
+            file.getFileName()
+                + ": ignored a partial last line ("
+                + (text.length() - start)
                 + " characters without a newline)");
         break;
       }
@@ -54,7 +56,11 @@ final class EpochLog {
         records.add(RunLayout.JSON.readValue(line, EpochRecord.class));
       } catch (JsonProcessingException e) {
         throw new IOException(
-            file + " line " + lineNumber + " is not a valid epoch record: " + e.getOriginalMessage(),
+            file
+                + " line "
+                + lineNumber
+                + " is not a valid epoch record: "
+                + e.getOriginalMessage(),
             e);
       }
     }

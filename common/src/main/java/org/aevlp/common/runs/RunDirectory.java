@@ -61,14 +61,20 @@ public final class RunDirectory {
     List<EpochRecord> records = new ArrayList<>(readEpochs());
     if (!records.isEmpty() && record.epoch() <= records.get(records.size() - 1).epoch()) {
       throw new IllegalArgumentException(
-          "run " + id + ": epoch " + record.epoch() + " must come after the last recorded epoch "
+          "run "
+              + id
+              + ": epoch "
+              + record.epoch()
+              + " must come after the last recorded epoch "
               + records.get(records.size() - 1).epoch());
     }
     records.add(record);
     AtomicFileWriter.write(dir.resolve(RunLayout.EPOCHS), EpochLog.format(records));
   }
 
-  /** Drops the records of epochs after {@code lastKept} (for resuming from an earlier checkpoint). */
+  /**
+   * Drops the records of epochs after {@code lastKept} (for resuming from an earlier checkpoint).
+   */
   public synchronized void truncateEpochsAfter(int lastKept) throws IOException {
     List<EpochRecord> kept = new ArrayList<>();
     for (EpochRecord r : readEpochs()) {

@@ -42,7 +42,9 @@ final class RunLayout {
   private RunLayout() {}
 
   static boolean isValidRunId(String id) {
-    return id != null && RUN_ID.matcher(id).matches() && !id.endsWith(AtomicFileWriter.TEMP_SUFFIX)
+    return id != null
+        && RUN_ID.matcher(id).matches()
+        && !id.endsWith(AtomicFileWriter.TEMP_SUFFIX)
         && !id.endsWith(STAGING_SUFFIX);
   }
 }

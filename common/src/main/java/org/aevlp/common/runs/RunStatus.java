@@ -19,8 +19,13 @@ public record RunStatus(
     message = message == null ? "" : message;
     if (submittedAtMs < 0 || startedAtMs < 0 || finishedAtMs < 0) {
       throw new IllegalArgumentException(
-          "status times must be >= 0 (submittedAtMs " + submittedAtMs + ", startedAtMs "
-              + startedAtMs + ", finishedAtMs " + finishedAtMs + ")");
+          "status times must be >= 0 (submittedAtMs "
+              + submittedAtMs
+              + ", startedAtMs "
+              + startedAtMs
+              + ", finishedAtMs "
+              + finishedAtMs
+              + ")");
     }
   }
 

@@ -25,14 +25,14 @@ import org.slf4j.LoggerFactory;
  * Run directories under one root, one per experiment (layout in {@link RunLayout}).
  *
  * <ul>
- *   <li>A run appears whole: {@link #create} fills a hidden staging directory and renames it to
- *       the run id, so a listed run always has its spec and status.
+ *   <li>A run appears whole: {@link #create} fills a hidden staging directory and renames it to the
+ *       run id, so a listed run always has its spec and status.
  *   <li>Every file is replaced atomically (temp file, fsync, rename, directory fsync: {@link
  *       AtomicFileWriter}); {@code epochs.jsonl} is rewritten that way on each append, and its
  *       reader also ignores a trailing line without a newline ({@link EpochLog}).
  *   <li>Readers ({@link #load}, {@link #list}) never take locks and may run in other processes;
- *       each file they return is a complete version, though two files may be from different
- *       moments (e.g. a status newer than the last epoch line).
+ *       each file they return is a complete version, though two files may be from different moments
+ *       (e.g. a status newer than the last epoch line).
  *   <li>One writing process per root: {@link #create} and {@link #open} hand out one {@link
  *       RunDirectory} per run id, and {@link #open} removes temporary files a crashed writer left.
  * </ul>
@@ -80,11 +80,15 @@ public final class RunStore {
     }
     Path target = root.resolve(id);
     if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target.toString(), null, "run " + id + " already exists");
+      throw new FileAlreadyExistsException(
+          target.toString(), null, "run " + id + " already exists");
     }
     Path staging =
         root.resolve(
-            "." + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            "."
+                + id
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + RunLayout.STAGING_SUFFIX);
     Files.createDirectory(staging);
     boolean moved = false;
@@ -127,7 +131,10 @@ public final class RunStore {
             try {
               int removed = run.deleteLeftoverTempFiles();
               if (removed > 0) {
-                LOG.info("run {}: removed {} temporary file(s) left by an interrupted write", key, removed);
+                LOG.info(
+                    "run {}: removed {} temporary file(s) left by an interrupted write",
+                    key,
+                    removed);
               }
             } catch (IOException e) {
               throw new UncheckedIOException(e);
@@ -189,8 +196,12 @@ public final class RunStore {
   private static void requireValidId(String id) {
     if (!RunLayout.isValidRunId(id)) {
       throw new IllegalArgumentException(
-          "run id \"" + id + "\" is invalid: use 1-128 of [A-Za-z0-9_.-], starting with a letter"
-              + " or digit, not ending in " + AtomicFileWriter.TEMP_SUFFIX + " or "
+          "run id \""
+              + id
+              + "\" is invalid: use 1-128 of [A-Za-z0-9_.-], starting with a letter"
+              + " or digit, not ending in "
+              + AtomicFileWriter.TEMP_SUFFIX
+              + " or "
               + RunLayout.STAGING_SUFFIX);
     }
   }
@@ -203,7 +214,8 @@ public final class RunStore {
     try {
       node = RunLayout.JSON.readTree(specJson);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("specJson is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "specJson is not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("specJson must be a JSON object");

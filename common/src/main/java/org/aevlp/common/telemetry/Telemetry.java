@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>Micrometer's registry keeps its meters in a prometheus-metrics {@code PrometheusRegistry}
  * ({@link PrometheusMeterRegistry#getPrometheusRegistry()}); the HTTP server scrapes that registry
  * directly, so every meter registered on {@link #registry()} appears at the endpoint. Meter names
- * follow Micrometer's Prometheus convention: {@code aevlp.steps} as a counter is exported as
- * {@code aevlp_steps_total}, base units are added as suffixes ({@code _seconds}, {@code _bytes}).
+ * follow Micrometer's Prometheus convention: {@code aevlp.steps} as a counter is exported as {@code
+ * aevlp_steps_total}, base units are added as suffixes ({@code _seconds}, {@code _bytes}).
  *
- * <p>The server also answers {@code /-/healthy}. Its threads are daemons; {@link #close()} stops
- * it and releases the JVM meters.
+ * <p>The server also answers {@code /-/healthy}. Its threads are daemons; {@link #close()} stops it
+ * and releases the JVM meters.
  */
 public final class Telemetry implements Closeable {
 
@@ -80,8 +80,15 @@ public final class Telemetry implements Closeable {
       String address = settings.bindAddress().isEmpty() ? "*" : settings.bindAddress();
       BindException named =
           new BindException(
-              "metrics endpoint cannot listen on " + address + ":" + settings.port()
-                  + ": port " + settings.port() + " is already in use (" + e.getMessage() + ")");
+              "metrics endpoint cannot listen on "
+                  + address
+                  + ":"
+                  + settings.port()
+                  + ": port "
+                  + settings.port()
+                  + " is already in use ("
+                  + e.getMessage()
+                  + ")");
       named.initCause(e);
       throw named;
     } catch (IOException | RuntimeException e) {
@@ -102,7 +109,8 @@ public final class Telemetry implements Closeable {
     Integer override = props == null ? null : props.getPort();
     if (override != null && override != requested) {
       LOG.warn(
-          "metrics port {} requested but io.prometheus.exporter.httpServer.port={} takes precedence",
+          "metrics port {} requested but io.prometheus.exporter.httpServer.port={} takes"
+              + " precedence",
           requested,
           override);
     }

@@ -48,7 +48,8 @@ class AveragePrecisionTest {
   @Test
   void minusOneTargetsAreNegatives() {
     double[][] scores = {{0.9}, {0.8}, {0.1}};
-    MeanAveragePrecision withMinusOne = MeanAveragePrecision.of(scores, new int[][] {{-1}, {1}, {0}});
+    MeanAveragePrecision withMinusOne =
+        MeanAveragePrecision.of(scores, new int[][] {{-1}, {1}, {0}});
     MeanAveragePrecision withZero = MeanAveragePrecision.of(scores, new int[][] {{0}, {1}, {0}});
     assertEquals(0.5, withMinusOne.apPerClass().get(0), 1e-15);
     assertEquals(withZero, withMinusOne);
@@ -110,7 +111,8 @@ class AveragePrecisionTest {
     IllegalArgumentException nan =
         assertThrows(
             IllegalArgumentException.class,
-            () -> MeanAveragePrecision.of(new double[][] {{0.1, Double.NaN}}, new int[][] {{1, 0}}));
+            () ->
+                MeanAveragePrecision.of(new double[][] {{0.1, Double.NaN}}, new int[][] {{1, 0}}));
     assertTrue(nan.getMessage().contains("scores[0][1]"), nan.getMessage());
 
     IllegalArgumentException two =
@@ -128,7 +130,9 @@ class AveragePrecisionTest {
     IllegalArgumentException ragged =
         assertThrows(
             IllegalArgumentException.class,
-            () -> MeanAveragePrecision.of(new double[][] {{0.1, 0.2}, {0.3}}, new int[][] {{1, 0}, {0, 1}}));
+            () ->
+                MeanAveragePrecision.of(
+                    new double[][] {{0.1, 0.2}, {0.3}}, new int[][] {{1, 0}, {0, 1}}));
     assertTrue(ragged.getMessage().contains("scores[1] has 1 columns"), ragged.getMessage());
   }
 }

@@ -15,7 +15,10 @@ class MeanAveragePrecisionAccumulatorTest {
   @Test
   void shardsInAnyOrderGiveTheWholeSetResult() {
     MeanAveragePrecisionAccumulator acc = new MeanAveragePrecisionAccumulator(4, 2);
-    acc.add(new int[] {3, 1}, new double[][] {SCORES[3], SCORES[1]}, new int[][] {TARGETS[3], TARGETS[1]});
+    acc.add(
+        new int[] {3, 1},
+        new double[][] {SCORES[3], SCORES[1]},
+        new int[][] {TARGETS[3], TARGETS[1]});
     acc.add(new int[0], new double[0][], new int[0][]);
     acc.add(new int[] {2}, new double[][] {SCORES[2]}, new byte[][] {{1, -1}});
     assertEquals(3, acc.added());
@@ -49,7 +52,10 @@ class MeanAveragePrecisionAccumulatorTest {
   @Test
   void resultWithMissingSamplesNamesTheFirstOne() {
     MeanAveragePrecisionAccumulator acc = new MeanAveragePrecisionAccumulator(4, 2);
-    acc.add(new int[] {0, 2}, new double[][] {SCORES[0], SCORES[2]}, new int[][] {TARGETS[0], TARGETS[2]});
+    acc.add(
+        new int[] {0, 2},
+        new double[][] {SCORES[0], SCORES[2]},
+        new int[][] {TARGETS[0], TARGETS[2]});
     IllegalStateException e = assertThrows(IllegalStateException.class, acc::result);
     assertTrue(e.getMessage().contains("2 of 4"), e.getMessage());
     assertTrue(e.getMessage().contains("first missing: 1"), e.getMessage());

@@ -54,7 +54,9 @@ class PseudoLabelQualityTest {
   void accumulatorOverBatchesEqualsTheWholeSet() {
     PseudoLabelQualityAccumulator acc = new PseudoLabelQualityAccumulator();
     acc.add(new int[][] {PSEUDO[1]}, new int[][] {OBSERVED[1]}, new int[][] {TRUTH[1]});
-    acc.add(PseudoLabelCounts.count(new int[][] {PSEUDO[0]}, new int[][] {OBSERVED[0]}, new int[][] {TRUTH[0]}));
+    acc.add(
+        PseudoLabelCounts.count(
+            new int[][] {PSEUDO[0]}, new int[][] {OBSERVED[0]}, new int[][] {TRUTH[0]}));
     assertEquals(PseudoLabelCounts.count(PSEUDO, OBSERVED, TRUTH), acc.counts());
     assertEquals(new PseudoLabelQuality(50.0, 50.0), acc.quality());
   }

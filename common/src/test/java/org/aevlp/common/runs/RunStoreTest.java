@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RunStoreTest {
 
-  private static final String SPEC = "{\n  \"name\": \"voc-gpr\",\n  \"num_epochs\": 10,\n  \"lr\": 1e-05\n}\n";
+  private static final String SPEC =
+      "{\n  \"name\": \"voc-gpr\",\n  \"num_epochs\": 10,\n  \"lr\": 1e-05\n}\n";
 
   @TempDir Path root;
 
@@ -56,7 +57,8 @@ class RunStoreTest {
     byte[] second = randomBytes(12_345, 2);
     CheckpointRef c2 = run.writeCheckpoint(2, 600, second);
     RunResult result =
-        new RunResult(1, 70.5, 68.25, List.of(0.5, 0.75, 1.0), 61.5, 42.25, 50.1, 99.5, "completed", 2);
+        new RunResult(
+            1, 70.5, 68.25, List.of(0.5, 0.75, 1.0), 61.5, 42.25, 50.1, 99.5, "completed", 2);
     run.writeResult(result);
     RunStatus done = running.moveTo(RunState.COMPLETED, "", 3_000);
     run.writeStatus(done);
@@ -77,6 +79,18 @@ class RunStoreTest {
     String epochs = Files.readString(loaded.directory().resolve("epochs.jsonl"));
     assertEquals(2, epochs.lines().count());
     assertTrue(epochs.startsWith("{\"epoch\":1,"), epochs);
+  }
+
+  @Test
+  void divergedEpochWithNonFiniteValuesRoundTrips() throws IOException {
+    RunDirectory run = RunStore.open(root).create("nan", SPEC, RunStatus.queued(1));
+    EpochRecord diverged =
+        new EpochRecord(
+            1, Double.NaN, 0.0, 0.0, 0.0, 0.0, 10, 0, Double.POSITIVE_INFINITY, false, 0, 1);
+    run.appendEpoch(diverged);
+    EpochRecord back = run.read().epochs().get(0);
+    assertTrue(Double.isNaN(back.trainLoss()));
+    assertEquals(Double.POSITIVE_INFINITY, back.seconds());
   }
 
   @Test
@@ -120,9 +134,11 @@ class RunStoreTest {
     Path dir = run.path();
     // a writer died while replacing status.json and while writing the next checkpoint
     Files.writeString(dir.resolve(".status.json.5f3a.tmp"), "{\"state\":\"COMPLE");
-    Files.write(dir.resolve("checkpoints/.epoch-0003-step-000000030.ckpt.77.tmp"), new byte[] {9, 9});
+    Files.write(
+        dir.resolve("checkpoints/.epoch-0003-step-000000030.ckpt.77.tmp"), new byte[] {9, 9});
     // something appended half a line to epochs.jsonl (not this store's writer: it rewrites whole)
-    Files.writeString(dir.resolve("epochs.jsonl"), "{\"epoch\":3,\"trainLoss\":0.1", StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("epochs.jsonl"), "{\"epoch\":3,\"trainLoss\":0.1", StandardOpenOption.APPEND);
     // a run whose creation was interrupted before its directory was renamed into place
     Path staging = Files.createDirectory(root.resolve(".r2.abc.creating"));
     Files.writeString(staging.resolve("spec.json"), "{\"na");
@@ -166,7 +182,8 @@ class RunStoreTest {
     assertEquals(List.of("ok"), store.list().stream().map(StoredRun::id).toList());
 
     Files.writeString(bad.path().resolve("status.json"), new String(full, StandardCharsets.UTF_8));
-    Files.writeString(bad.path().resolve("epochs.jsonl"), "{\"epoch\":1}\nnot json\n{\"epoch\":3}\n");
+    Files.writeString(
+        bad.path().resolve("epochs.jsonl"), "{\"epoch\":1}\nnot json\n{\"epoch\":3}\n");
     IOException line = assertThrows(IOException.class, () -> store.load("bad"));
     assertTrue(line.getMessage().contains("epochs.jsonl line 2"), line.getMessage());
   }
@@ -216,7 +233,8 @@ class RunStoreTest {
     r2.start();
     try {
       for (int i = 1; i <= iterations && failure.get() == null; i++) {
-        run.writeStatus(new RunStatus(RunState.RUNNING, "m" + i + ":" + "x".repeat(1000 * i), 1, 2, 0));
+        run.writeStatus(
+            new RunStatus(RunState.RUNNING, "m" + i + ":" + "x".repeat(1000 * i), 1, 2, 0));
         run.appendEpoch(epoch(i, i, false));
         byte[] bytes = new byte[checkpointSize(i)];
         Arrays.fill(bytes, (byte) i);
@@ -260,12 +278,15 @@ class RunStoreTest {
   void writeRulesAreEnforced() throws IOException {
     RunStore store = RunStore.open(root);
     RunDirectory run = store.create("rules", SPEC, RunStatus.queued(1));
-    assertThrows(FileAlreadyExistsException.class, () -> store.create("rules", SPEC, RunStatus.queued(1)));
+    assertThrows(
+        FileAlreadyExistsException.class, () -> store.create("rules", SPEC, RunStatus.queued(1)));
     IllegalArgumentException badId =
-        assertThrows(IllegalArgumentException.class, () -> store.create("../x", SPEC, RunStatus.queued(1)));
+        assertThrows(
+            IllegalArgumentException.class, () -> store.create("../x", SPEC, RunStatus.queued(1)));
     assertTrue(badId.getMessage().contains("run id \"../x\""), badId.getMessage());
     IllegalArgumentException badSpec =
-        assertThrows(IllegalArgumentException.class, () -> store.create("y", "[1, 2]", RunStatus.queued(1)));
+        assertThrows(
+            IllegalArgumentException.class, () -> store.create("y", "[1, 2]", RunStatus.queued(1)));
     assertTrue(badSpec.getMessage().contains("specJson"), badSpec.getMessage());
 
     run.appendEpoch(epoch(1, 10, true));

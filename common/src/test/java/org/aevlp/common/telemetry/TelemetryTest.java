@@ -37,7 +37,9 @@ class TelemetryTest {
         Telemetry.start(new TelemetrySettings("worker", "worker-7", "127.0.0.1", 0))) {
       assertTrue(telemetry.port() > 0, "an ephemeral port was bound");
       Counter events =
-          Counter.builder("aevlp_test_events").description("test events").register(telemetry.registry());
+          Counter.builder("aevlp_test_events")
+              .description("test events")
+              .register(telemetry.registry());
       events.increment();
       events.increment(2);
 
@@ -48,17 +50,27 @@ class TelemetryTest {
           response.headers().toString());
       List<String> lines = response.body().lines().toList();
       String counter =
-          lines.stream().filter(l -> l.startsWith("aevlp_test_events_total{")).findFirst().orElseThrow(
-              () -> new AssertionError("no aevlp_test_events_total sample in\n" + response.body()));
+          lines.stream()
+              .filter(l -> l.startsWith("aevlp_test_events_total{"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no aevlp_test_events_total sample in\n" + response.body()));
       assertTrue(counter.contains("role=\"worker\""), counter);
       assertTrue(counter.contains("instance=\"worker-7\""), counter);
       assertEquals(3.0, Double.parseDouble(counter.substring(counter.lastIndexOf(' ') + 1)));
       assertTrue(
-          lines.stream().anyMatch(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")),
+          lines.stream()
+              .anyMatch(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\"")),
           "JVM memory meters are bound");
       for (String family :
-          List.of("jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
-              "system_cpu_count", "process_uptime_seconds")) {
+          List.of(
+              "jvm_gc_",
+              "jvm_threads_live_threads",
+              "jvm_classes_loaded_classes",
+              "system_cpu_count",
+              "process_uptime_seconds")) {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith(family)), family + " is exported");
       }
       assertEquals(200, get(telemetry.port(), "/-/healthy").statusCode());
@@ -67,7 +79,8 @@ class TelemetryTest {
 
   @Test
   void portAlreadyInUseIsReportedWithThePort() throws IOException {
-    try (Telemetry first = Telemetry.start(new TelemetrySettings("coordinator", "c0", "127.0.0.1", 0))) {
+    try (Telemetry first =
+        Telemetry.start(new TelemetrySettings("coordinator", "c0", "127.0.0.1", 0))) {
       int taken = first.port();
       BindException e =
           assertThrows(
@@ -90,7 +103,8 @@ class TelemetryTest {
   @Test
   void settingsAreValidated() {
     IllegalArgumentException port =
-        assertThrows(IllegalArgumentException.class, () -> TelemetrySettings.of("worker", "w", 70_000));
+        assertThrows(
+            IllegalArgumentException.class, () -> TelemetrySettings.of("worker", "w", 70_000));
     assertTrue(port.getMessage().contains("telemetry port"), port.getMessage());
     IllegalArgumentException role =
         assertThrows(IllegalArgumentException.class, () -> TelemetrySettings.of(" ", "w", 0));
