@@ -49,7 +49,8 @@ public final class Telemetry implements Closeable {
   /**
    * Creates the registry and starts serving {@code /metrics}.
    *
-   * @throws BindException if the port is taken; the message names the address and port
+   * @throws BindException if the port is taken (or the address is not local); the message names
+   *     the address and port
    * @throws IOException if the server cannot start for another reason
    */
   public static Telemetry start(TelemetrySettings settings) throws IOException {
@@ -78,17 +79,18 @@ public final class Telemetry implements Closeable {
       gcMetrics.close();
       registry.close();
       String address = settings.bindAddress().isEmpty() ? "*" : settings.bindAddress();
+      // The JDK's message ("Address already in use", "Cannot assign requested address") names no
+      // port; add it so the operator knows which setting to change.
       BindException named =
           new BindException(
-              "metrics endpoint cannot listen on "
+              "metrics endpoint cannot bind port "
+                  + settings.port()
+                  + " on "
                   + address
                   + ":"
                   + settings.port()
-                  + ": port "
-                  + settings.port()
-                  + " is already in use ("
-                  + e.getMessage()
-                  + ")");
+                  + ": "
+                  + e.getMessage());
       named.initCause(e);
       throw named;
     } catch (IOException | RuntimeException e) {
