@@ -1,6 +1,7 @@
 package org.aevlp.common.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.Arrays;
 
 /**
@@ -38,11 +39,14 @@ public final class RgbImage {
     return new RgbImage(width, height, rgb);
   }
 
-  /** Converts any ImageIO result (grey, palette, alpha, ...) to RGB; alpha is dropped. */
+  /**
+   * Converts any ImageIO result (grey, palette, alpha, ...) to RGB; alpha is dropped. Plain
+   * {@code TYPE_INT_RGB} images are read straight from their int buffer.
+   */
   public static RgbImage fromBufferedImage(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    int[] argb = ownsWholeIntBuffer(image) ? intBuffer(image) : image.getRGB(0, 0, w, h, null, 0, w);
     byte[] rgb = new byte[w * h * 3];
     for (int i = 0; i < argb.length; i++) {
       rgb[i * 3] = (byte) (argb[i] >>> 16);
@@ -52,14 +56,26 @@ public final class RgbImage {
     return new RgbImage(w, h, rgb);
   }
 
+  /** True for a TYPE_INT_RGB image that is not a sub-image view of a larger buffer. */
+  private static boolean ownsWholeIntBuffer(BufferedImage image) {
+    return image.getType() == BufferedImage.TYPE_INT_RGB
+        && image.getRaster().getParent() == null
+        && image.getRaster().getSampleModelTranslateX() == 0
+        && image.getRaster().getSampleModelTranslateY() == 0
+        && image.getRaster().getDataBuffer().getSize() == image.getWidth() * image.getHeight();
+  }
+
+  private static int[] intBuffer(BufferedImage image) {
+    return ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+  }
+
   /** A {@link BufferedImage#TYPE_INT_RGB} copy, e.g. for PNG encoding. */
   public BufferedImage toBufferedImage() {
-    int[] packed = new int[width * height];
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    int[] packed = intBuffer(image);
     for (int i = 0; i < packed.length; i++) {
       packed[i] = (rgb[i * 3] & 0xff) << 16 | (rgb[i * 3 + 1] & 0xff) << 8 | (rgb[i * 3 + 2] & 0xff);
     }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    image.setRGB(0, 0, width, height, packed, 0, width);
     return image;
   }
 

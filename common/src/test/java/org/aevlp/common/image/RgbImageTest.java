@@ -39,6 +39,23 @@ class RgbImageTest {
   }
 
   @Test
+  void subImageOfAnIntRgbImageReadsOnlyItsOwnPixels() {
+    BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 3; y++) {
+      for (int x = 0; x < 4; x++) {
+        image.setRGB(x, y, x << 16 | y << 8 | 7);
+      }
+    }
+    RgbImage sub = RgbImage.fromBufferedImage(image.getSubimage(1, 1, 2, 2));
+    assertEquals(2, sub.width());
+    assertEquals(1, sub.channel(0, 0, 0));
+    assertEquals(1, sub.channel(0, 0, 1));
+    assertEquals(2, sub.channel(1, 1, 0));
+    assertEquals(2, sub.channel(1, 1, 1));
+    assertEquals(7, sub.channel(1, 1, 2));
+  }
+
+  @Test
   void cropOutsideTheImageIsRejected() {
     RgbImage image = RgbImage.of(4, 4, new byte[48]);
     assertThrows(IllegalArgumentException.class, () -> image.crop(2, 2, 3, 1));
