@@ -86,7 +86,8 @@ public record Network(NetworkSpec spec, Block block, Block backbone, Block head,
   private static long trainableCount(Block part) {
     return part.getParameters().values().stream()
         .filter(Parameter::requiresGradient)
-        .mapToLong(p -> p.getShape().size())
+        // the array's shape: imported TorchScript parameters leave Parameter.getShape() null
+        .mapToLong(p -> p.getArray().getShape().size())
         .sum();
   }
 }

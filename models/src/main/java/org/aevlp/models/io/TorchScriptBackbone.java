@@ -27,8 +27,9 @@ import org.aevlp.models.layers.TorchLikeLayers;
  * head.
  *
  * <p>The module is loaded through DJL's {@link Criteria} from a local file only, with {@code
- * retrain=true} (TorchScript modules otherwise load frozen) and {@code mapLocation=true} (weights
- * land on the chosen device). The feature width F is found by one inference forward of a zero image;
+ * trainParam=true} and {@code mapLocation=true} (weights land on the chosen device). TorchScript
+ * modules otherwise load frozen; in DJL 0.36 the PyTorch engine's option that unfreezes them is
+ * {@code trainParam} ({@code PtModel.load}); a {@code retrain} option is ignored. The feature width F is found by one inference forward of a zero image;
  * an N×F×1×1 output is flattened.
  *
  * <p>Limits: the module's BatchNorm running statistics are TorchScript buffers, not DJL parameters,
@@ -60,7 +61,7 @@ public final class TorchScriptBackbone {
             .optModelPath(file)
             .optEngine("PyTorch")
             .optDevice(device)
-            .optOption("retrain", "true")
+            .optOption("trainParam", "true")
             .optOption("mapLocation", "true")
             .build();
     ZooModel<NDList, NDList> model;
