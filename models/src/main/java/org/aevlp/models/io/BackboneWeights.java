@@ -72,7 +72,8 @@ public final class BackboneWeights {
 
   /** Whether {@code file} starts with a backbone file header. */
   public static boolean isBackboneFile(Path file) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (InputStream raw = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
       return MAGIC.equals(readMagic(in));
     }
   }
@@ -94,7 +95,12 @@ public final class BackboneWeights {
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw));
         NDManager scratch = manager.newSubManager()) {
-      readHeader(in, file, arch);
+      int count = readHeader(in, file, arch);
+      if (count != target.getParameters().size()) {
+        throw new IllegalArgumentException(
+            "pretrained_path: " + file + " has " + count + " parameters, the backbone "
+                + target.getParameters().size());
+      }
       Block twin = arch.newBackbone();
       twin.loadParameters(scratch, in);
       copyInto(twin.getParameters().values(), target.getParameters().values(), file);
@@ -105,7 +111,8 @@ public final class BackboneWeights {
     }
   }
 
-  private static void readHeader(DataInputStream in, Path file, Architecture arch)
+  /** Checks magic, version and architecture; returns the stored parameter count. */
+  private static int readHeader(DataInputStream in, Path file, Architecture arch)
       throws IOException {
     if (!MAGIC.equals(readMagic(in))) {
       throw new IllegalArgumentException(
@@ -123,7 +130,7 @@ public final class BackboneWeights {
           "pretrained_path: " + file + " holds a '" + fileArch + "' backbone but arch is '"
               + arch.archName() + "'");
     }
-    in.readInt();
+    return in.readInt();
   }
 
   /** The leading UTF string, or "" when the bytes are not one (any other file format). */
