@@ -30,7 +30,7 @@ public record ParameterLayout(List<Entry> entries, long totalFloats) {
   }
 
   /** Trainable parameters of {@code block}, in gradient-exchange order. */
-  static ParameterLayout trainable(Block block, Predicate<String> isHead) {
+  static ParameterLayout trainable(Block block, Predicate<Parameter> isHead) {
     return collect(block, isHead, true);
   }
 
@@ -39,7 +39,7 @@ public record ParameterLayout(List<Entry> entries, long totalFloats) {
     return collect(block, name -> false, false);
   }
 
-  private static ParameterLayout collect(Block block, Predicate<String> isHead, boolean trainable) {
+  private static ParameterLayout collect(Block block, Predicate<Parameter> isHead, boolean trainable) {
     List<Entry> entries = new ArrayList<>();
     long offset = 0;
     for (Pair<String, Parameter> pair : block.getParameters()) {
@@ -48,7 +48,7 @@ public record ParameterLayout(List<Entry> entries, long totalFloats) {
         continue;
       }
       Shape shape = parameter.getArray().getShape();
-      entries.add(new Entry(pair.getKey(), parameter, shape, offset, isHead.test(pair.getKey())));
+      entries.add(new Entry(pair.getKey(), parameter, shape, offset, isHead.test(parameter)));
       offset += shape.size();
     }
     return new ParameterLayout(entries, offset);

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.aevlp.models.Network;
 
 /**
  * One worker's model replica: forward, loss and backward on a micro-batch, and the optimizer step
@@ -193,7 +195,7 @@ public final class ReplicaTrainer implements AutoCloseable {
   public static final class Builder {
     private Block network;
     private Shape sampleShape;
-    private Predicate<String> isHeadParameter = name -> false;
+    private Predicate<Parameter> isHeadParameter = parameter -> false;
     private Device device = Device.cpu();
     private double learningRate = 1e-5;
     private double headLearningRateMultiplier = 10;
@@ -207,14 +209,22 @@ public final class ReplicaTrainer implements AutoCloseable {
       return this;
     }
 
+    /** A classifier from the model factory: its block, head parameters and input shape. */
+    public Builder network(Network network) {
+      this.network = network.block();
+      this.isHeadParameter = network::isHead;
+      this.sampleShape = new Shape(3, network.spec().imageSize(), network.spec().imageSize());
+      return this;
+    }
+
     /** Shape of one sample, e.g. (3, 64, 64). */
     public Builder sampleShape(Shape sampleShape) {
       this.sampleShape = sampleShape;
       return this;
     }
 
-    /** Tells head parameters (learning rate × multiplier) by their block-path name. Default: none. */
-    public Builder headParameters(Predicate<String> isHeadParameter) {
+    /** Tells head parameters (learning rate × multiplier). Default: none. */
+    public Builder headParameters(Predicate<Parameter> isHeadParameter) {
       this.isHeadParameter = isHeadParameter;
       return this;
     }

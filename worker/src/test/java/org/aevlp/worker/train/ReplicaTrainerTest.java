@@ -28,7 +28,7 @@ class ReplicaTrainerTest {
   private static final int CLASSES = 3;
   private static final Loss BCE = Loss.sigmoidBinaryCrossEntropyLoss();
 
-  private static Block mlp(boolean withBatchNorm) {
+  private static SequentialBlock mlp(boolean withBatchNorm) {
     SequentialBlock block = new SequentialBlock().add(Linear.builder().setUnits(8).build());
     if (withBatchNorm) {
       block.add(BatchNorm.builder().build());
@@ -37,12 +37,12 @@ class ReplicaTrainerTest {
   }
 
   private static ReplicaTrainer trainer(boolean withBatchNorm, int seed) {
-    Block network = mlp(withBatchNorm);
-    String head = withBatchNorm ? "04" : "03";
+    SequentialBlock network = mlp(withBatchNorm);
+    Block head = network.getChildren().get(network.getChildren().size() - 1).getValue();
     return ReplicaTrainer.builder()
         .network(network)
         .sampleShape(new Shape(FEATURES))
-        .headParameters(name -> name.startsWith(head))
+        .headParameters(parameter -> head.getParameters().values().contains(parameter))
         .learningRate(1e-2)
         .headLearningRateMultiplier(10)
         .seed(seed)

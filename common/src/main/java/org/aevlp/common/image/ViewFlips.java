@@ -1,8 +1,8 @@
-package org.aevlp.labeler.damp;
+package org.aevlp.common.image;
 
 /**
- * The "dynamic augmentation" of DAMP (DESIGN.md §4): whether a view is mirrored left-right, drawn
- * afresh every epoch but reproducible from (seed, epoch, sample index, view index).
+ * Whether a view is mirrored left-right: the "dynamic augmentation" of DAMP (DESIGN.md §4) and the
+ * training flip of the worker; drawn afresh every epoch but reproducible from (seed, epoch, sample index, view index).
  *
  * <p>The draw is a hash, so it needs no state and any worker can recompute any view's flip:
  * {@code h = seed}, then for each key k of (epoch, sampleIndex, viewIndex) in that order

@@ -1,4 +1,4 @@
-package org.aevlp.labeler.damp;
+package org.aevlp.common.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
