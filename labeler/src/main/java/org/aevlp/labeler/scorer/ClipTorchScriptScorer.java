@@ -202,6 +202,11 @@ public final class ClipTorchScriptScorer implements Scorer {
     return encoder.tokenIds(prompts);
   }
 
+  /** Package-private for tests: arrays alive under the image and text encoders' models. */
+  int liveArrays() {
+    return imageEncoder.liveArrays() + (texts instanceof TokenizedTextEncoder encoder ? encoder.liveArrays() : 0);
+  }
+
   @Override
   public void close() {
     imageEncoder.close();

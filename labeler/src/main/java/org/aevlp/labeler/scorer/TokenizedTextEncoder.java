@@ -113,6 +113,11 @@ final class TokenizedTextEncoder implements TextEmbeddingSource {
     });
   }
 
+  /** Arrays alive under the text encoder's model (see {@link TorchScriptEncoder#liveArrays}). */
+  int liveArrays() {
+    return encoder.liveArrays();
+  }
+
   @Override
   public void close() {
     encoder.close();

@@ -114,6 +114,11 @@ final class TorchScriptEncoder implements AutoCloseable {
     return UnitRows.of(flat, expectedRows, (int) shape.get(1), file.getFileName().toString());
   }
 
+  /** Arrays alive in the model's manager and its sub-managers; per-call ones must not add up. */
+  int liveArrays() {
+    return model.getNDManager().getManagedArrays().size();
+  }
+
   @Override
   public void close() {
     model.close();

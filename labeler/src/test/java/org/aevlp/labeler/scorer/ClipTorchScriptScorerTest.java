@@ -299,6 +299,18 @@ class ClipTorchScriptScorerTest {
   }
 
   @Test
+  void callsLeaveNoArraysBehind() throws IOException {
+    try (ClipTorchScriptScorer scorer = ClipTorchScriptScorer.load(config(encoderDir).withMaxBatch(2))) {
+      int before = scorer.liveArrays();
+      for (int i = 0; i < 10; i++) {
+        scorer.embedImages(views);
+        scorer.embedTexts(expectedPrompts);
+      }
+      assertEquals(before, scorer.liveArrays());
+    }
+  }
+
+  @Test
   void configRejectsOutOfRangeValuesNamingTheField() {
     Path dir = Path.of("clip");
     IllegalArgumentException size =
