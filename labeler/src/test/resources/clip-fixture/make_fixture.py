@@ -19,7 +19,9 @@ It rewrites, next to itself:
   expected_token_ids.npy         the ids this script's own tokenisation gives them (int64)
   expected_text_embeddings.npy   torch's text embeddings of those ids, L2-normalised
 
-Everything is seeded, so rerunning gives the same files.
+Both modules are traced with torch.jit.trace on a batch of 2, as docs/CLIP.md exports CLIP.
+Everything is seeded, so rerunning gives the same numbers (the .pt archives differ from run to
+run only in their debug-info records, *.debug_pkl).
 """
 import json
 import pathlib
@@ -123,8 +125,12 @@ def normalise(rows: torch.Tensor) -> torch.Tensor:
 
 def main():
     torch.manual_seed(20251126)
-    image_encoder = torch.jit.script(ImageEncoder().eval())
-    text_encoder = torch.jit.script(TextEncoder(len(VOCAB)).eval())
+    # traced, as docs/CLIP.md exports CLIP, with a batch of 2: the tests run batches of 1 and 3
+    eager_image, eager_text = ImageEncoder().eval(), TextEncoder(len(VOCAB)).eval()
+    with torch.no_grad():
+        image_encoder = torch.jit.trace(eager_image, torch.randn(2, 3, INPUT_SIZE, INPUT_SIZE))
+        text_encoder = torch.jit.trace(
+            eager_text, torch.tensor([tokenize("a photo"), tokenize("a star")]))
     torch.jit.save(image_encoder, str(HERE / "image_encoder.pt"))
     torch.jit.save(text_encoder, str(HERE / "text_encoder.pt"))
     (HERE / "tokenizer.json").write_text(json.dumps(tokenizer_json(), indent=1) + "\n")
@@ -136,6 +142,9 @@ def main():
         image_embeddings = normalise(image_encoder(views))
         class_embeddings = text_encoder(class_ids)
         text_embeddings = normalise(text_encoder(test_ids))
+        # the traces must not have fixed the batch size of their example
+        assert torch.allclose(image_encoder(views), eager_image(views))
+        assert torch.allclose(text_encoder(test_ids), eager_text(test_ids))
 
     np.save(HERE / "image_views.npy", views.reshape(3, -1).numpy().astype(np.float32))
     np.save(HERE / "expected_image_embeddings.npy", image_embeddings.numpy().astype(np.float32))
