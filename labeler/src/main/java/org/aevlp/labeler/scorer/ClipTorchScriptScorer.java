@@ -83,7 +83,8 @@ public final class ClipTorchScriptScorer implements Scorer {
     requireFiles(dir, computedTexts);
     Device device = device(config.device());
 
-    TorchScriptEncoder imageEncoder = TorchScriptEncoder.load(dir.resolve(IMAGE_ENCODER_FILE), device, config.maxBatch());
+    TorchScriptEncoder imageEncoder =
+        TorchScriptEncoder.load(dir.resolve(IMAGE_ENCODER_FILE), device, config.maxBatch());
     TextEmbeddingSource texts = null;
     try {
       int dimension = probeImageEncoder(imageEncoder, config.inputSize());
@@ -130,7 +131,8 @@ public final class ClipTorchScriptScorer implements Scorer {
           + PROMPTS_FILE + " (the class text embeddings)");
     }
     if (!missing.isEmpty()) {
-      throw new NoSuchFileException(dir.toString(), null, "CLIP export directory lacks " + String.join("; ", missing));
+      throw new NoSuchFileException(
+          dir.toString(), null, "CLIP export directory lacks " + String.join("; ", missing));
     }
   }
 

@@ -42,7 +42,7 @@ final class TokenizedTextEncoder implements TextEmbeddingSource {
   /**
    * Loads the tokenizer and the encoder.
    *
-   * @throws IOException if either file cannot be read or loaded, or the encoder rejects an
+   * @throws IOException if either file cannot be read or loaded, or the encoder rejects a
    *     1×{@code contextLength} batch of ids
    */
   static TokenizedTextEncoder load(

@@ -75,7 +75,8 @@ class ClipTorchScriptScorerTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 32})
   void imageEmbeddingsMatchTorchForEveryBatchSplit(int maxBatch) throws IOException {
-    try (ClipTorchScriptScorer scorer = ClipTorchScriptScorer.load(config(precomputedDir).withMaxBatch(maxBatch))) {
+    ClipTorchScriptConfig config = config(precomputedDir).withMaxBatch(maxBatch);
+    try (ClipTorchScriptScorer scorer = ClipTorchScriptScorer.load(config)) {
       assertEquals(8, scorer.embeddingDimension());
       assertEquals(INPUT_SIZE, scorer.inputSize());
       assertEquals("clip-torchscript", scorer.name());
