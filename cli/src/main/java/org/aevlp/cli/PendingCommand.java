@@ -20,8 +20,7 @@ enum PendingCommand {
   WATCH("watch", "Follow an experiment's progress.", "issue #7"),
   LIST("list", "List experiments.", "issue #7"),
   GET("get", "Show one experiment.", "issue #7"),
-  CANCEL("cancel", "Cancel an experiment.", "issue #7"),
-  BENCH("bench", "Benchmarks (train-step, labeler, cluster).", "issue #3 (learning core)");
+  CANCEL("cancel", "Cancel an experiment.", "issue #7");
 
   static final int EXIT_NOT_AVAILABLE = 3;
 

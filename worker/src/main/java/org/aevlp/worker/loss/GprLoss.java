@@ -1,6 +1,7 @@
 package org.aevlp.worker.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
@@ -125,11 +126,23 @@ public final class GprLoss extends Loss {
   /** {@code (mean_b Σ_c p - expectedNumPos)² / numClasses²}, before the weight {@code reg}. */
   NDArray regularizer(NDArray p) {
     double classesSquared = (double) params.numClasses() * params.numClasses();
-    return p.sum(new int[] {1}).mean().sub(params.expectedNumPos()).square().div(classesSquared);
+    NDArray meanPositives = p.sum(new int[] {1}).mean();
+    return meanPositives.sub(sameType(meanPositives, params.expectedNumPos())).square()
+        .div(sameType(meanPositives, classesSquared));
+  }
+
+  /**
+   * A scalar of the array's precision. DJL turns a Java double into a float64 tensor, and PyTorch
+   * promotes a 0-d float32 tensor combined with a 0-d float64 one to float64, so the loss of a
+   * float32 network would silently become float64.
+   */
+  private static Number sameType(NDArray array, double value) {
+    return array.getDataType() == DataType.FLOAT64 ? (Number) value : (Number) (float) value;
   }
 
   private NDArray total(LossInputs inputs, NDArray p, NDArray k, NDArray v) {
-    return elementLosses(inputs, p, k, v).mean().add(regularizer(p).mul(params.reg()));
+    NDArray regularizer = regularizer(p);
+    return elementLosses(inputs, p, k, v).mean().add(regularizer.mul(sameType(regularizer, params.reg())));
   }
 
   private NDArray unknownTerm(NDArray p, NDArray applies, NDArray k, NDArray v) {

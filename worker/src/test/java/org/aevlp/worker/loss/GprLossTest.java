@@ -47,6 +47,18 @@ class GprLossTest {
   }
 
   @Test
+  void float32InputsGiveAFloat32LossWithTheRegularizerOn() {
+    JsonNode c = goldenCase("pascal_e4_b4_c20");
+    GprLoss loss = GprLoss.forEpoch(GoldenCases.gprParams(c.get("params")), c.get("epoch").intValue());
+    assertTrue(loss.params().reg() > 0, "the case must exercise the regulariser");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray logits = manager.create(matrix(c.get("logits"))).toType(DataType.FLOAT32, false);
+      NDArray value = loss.evaluate(GoldenCases.labels(manager, c, DataType.FLOAT32), new NDList(logits));
+      assertEquals(DataType.FLOAT32, value.getDataType());
+    }
+  }
+
+  @Test
   void withoutUsePlTheObservedLabelsAloneGiveTheReferenceLoss() {
     JsonNode c = goldenCase("nopl_zero_pseudo_cub_e5_b8_c16");
     GprLoss loss = GprLoss.forEpoch(GoldenCases.gprParams(c.get("params")), c.get("epoch").intValue());
