@@ -19,10 +19,10 @@ import org.aevlp.labeler.cache.EmbeddingCache;
  *
  * <pre>
  *   aevlp_labeler_requests_total{method,status}   RPCs by outcome (gRPC status code name)
- *   aevlp_labeler_request_seconds{method}         RPC latency, histogram + p50/p90/p99
- *   aevlp_labeler_queue_seconds                   time a request waited in the batcher
- *   aevlp_labeler_compute_seconds                 time to compute a batch
- *   aevlp_labeler_batch_size                      images per batch (distribution)
+ *   aevlp_labeler_request_seconds{method}         RPC latency, histogram (percentiles by histogram_quantile)
+ *   aevlp_labeler_queue_seconds                   time a request waited in the batcher (p50/p90/p99)
+ *   aevlp_labeler_compute_seconds                 time to compute a batch (p50/p90/p99)
+ *   aevlp_labeler_batch_size                      images per batch (p50/p90/p99)
  *   aevlp_labeler_queue_depth                     requests waiting now
  *   aevlp_labeler_dropped_total{reason}           requests not computed: rejected, expired, cancelled, closed
  *   aevlp_labeler_images_scored_total             images pseudo-labelled
@@ -73,10 +73,11 @@ public final class LabelerMetrics implements BatchListener {
         .tags("method", method, "status", status)
         .register(registry)
         .increment();
+    // A histogram (not client-side percentiles): percentiles over several labeler pods come from
+    // histogram_quantile over the summed buckets.
     Timer.builder("aevlp.labeler.request")
         .description("Labeler RPC latency")
         .tags("method", method)
-        .publishPercentiles(0.5, 0.9, 0.99)
         .publishPercentileHistogram()
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);

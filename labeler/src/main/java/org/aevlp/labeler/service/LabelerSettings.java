@@ -65,6 +65,11 @@ public record LabelerSettings(
         "", 0, 2, 64, Duration.ofMillis(5), 256, 256L << 20, true, 1024, 8, 2, Duration.ofSeconds(10));
   }
 
+  public LabelerSettings withBindAddress(String newBindAddress) {
+    return new LabelerSettings(newBindAddress, port, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+  }
+
   public LabelerSettings withPort(int newPort) {
     return new LabelerSettings(bindAddress, newPort, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
         embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
