@@ -55,6 +55,7 @@ public final class LabelerServer implements AutoCloseable {
   private final ParallelImageDecoder decoder;
   private final ActorSystem<?> system;
   private final boolean ownsSystem;
+  private boolean closed;
 
   private LabelerServer(
       LabelerSettings settings,
@@ -187,8 +188,16 @@ public final class LabelerServer implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /**
+   * Shuts down gracefully (see the class comment). Idempotent; a second caller waits until the
+   * first has finished.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     health.enterTerminalState();
     server.shutdown();
     try {
