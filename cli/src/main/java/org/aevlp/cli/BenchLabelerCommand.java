@@ -67,6 +67,9 @@ final class BenchLabelerCommand implements Callable<Integer> {
   @Option(names = "--actors", paramLabel = "N", description = "Labeler actors (default: ${DEFAULT-VALUE}).")
   int actors = LabelerBenchmark.Options.defaults().actors();
 
+  @Option(names = "--rounds", paramLabel = "N", description = "Alternating batched/unbatched rounds; medians are compared (default: ${DEFAULT-VALUE}).")
+  int rounds = LabelerBenchmark.Options.defaults().rounds();
+
   @Option(names = "--scorer", paramLabel = "NAME", description = "tiny-vlm or clip-torchscript (default: ${DEFAULT-VALUE}).")
   String scorer = "tiny-vlm";
 
@@ -95,7 +98,7 @@ final class BenchLabelerCommand implements Callable<Integer> {
     LabelerBenchmark.Options options;
     try {
       options = new LabelerBenchmark.Options(
-          clients, samplesPerRequest, samples, gridSize, maxBatch, Duration.ofMillis(maxDelayMs), actors);
+          clients, samplesPerRequest, samples, gridSize, maxBatch, Duration.ofMillis(maxDelayMs), actors, rounds);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

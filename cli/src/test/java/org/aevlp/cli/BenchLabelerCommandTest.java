@@ -19,7 +19,7 @@ class BenchLabelerCommandTest {
     commandLine.setOut(new PrintWriter(out));
     commandLine.setErr(new PrintWriter(err));
     int code = commandLine.execute("bench-labeler", "--samples", "8", "--clients", "2", "--samples-per-request", "2",
-        "--grid-size", "2", "--max-batch", "8", "--input-size", "16", "--actors", "1");
+        "--grid-size", "2", "--max-batch", "8", "--input-size", "16", "--actors", "1", "--rounds", "1");
     assertEquals(0, code, err.toString());
 
     List<String> lines = out.toString().lines().toList();

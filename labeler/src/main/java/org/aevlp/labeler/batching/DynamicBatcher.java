@@ -20,6 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>Batches keep arrival order; a batch stops before the first request that would take it past
  *       {@code maxBatchImages} (a larger request travels alone).
+ *   <li>When several executors are free at once, the queued work is shared among them: a batch
+ *       takes at most {@code ⌈queued images / free executors⌉}, so no executor idles while
+ *       another computes everything.
  *   <li>While every executor is busy no batch is formed, so requests accumulate and the next batch
  *       is bigger: under load batches grow, idle latency stays at most {@code maxDelay}.
  *   <li>The queue holds at most {@code queueCapacity} requests; one more fails at once with
@@ -135,6 +138,11 @@ public final class DynamicBatcher<T, R> implements AutoCloseable {
     return cancelled.get();
   }
 
+  /** Requests that left the queue without being computed: expired plus cancelled. */
+  public long droppedCount() {
+    return expired.get() + cancelled.get();
+  }
+
   /** Batches handed to the dispatcher. */
   public long batchCount() {
     return batches.get();
@@ -248,10 +256,11 @@ public final class DynamicBatcher<T, R> implements AutoCloseable {
           }
           changed.awaitNanos(waitNanos);
         }
+        int limit = shareLimit();
         Iterator<QueuedRequest<T, R>> oldestFirst = queue.iterator();
         while (oldestFirst.hasNext()) {
           QueuedRequest<T, R> request = oldestFirst.next();
-          if (!taken.isEmpty() && images + request.images() > settings.maxBatchImages()) {
+          if (!taken.isEmpty() && images + request.images() > limit) {
             break;
           }
           oldestFirst.remove();
@@ -276,6 +285,17 @@ public final class DynamicBatcher<T, R> implements AutoCloseable {
       }
       // Only expired requests were found: wait again for live ones.
     }
+  }
+
+  /**
+   * The most images the batch being formed may take: {@code maxBatchImages}, or less when other
+   * executors are free too, so that the queue is shared among them ({@code ⌈queued images / free
+   * executors⌉}) instead of one executor computing everything while the others idle. Lock held.
+   */
+  private int shareLimit() {
+    int freeExecutors = 1 + executorSlots.availablePermits();
+    int share = (queuedImages + freeExecutors - 1) / freeExecutors;
+    return Math.max(1, Math.min(settings.maxBatchImages(), share));
   }
 
   /** Moves every queued request whose deadline has passed into {@code dropped}; lock held. */

@@ -2,11 +2,14 @@ package org.aevlp.labeler.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +41,8 @@ import org.aevlp.proto.v1.SampleRef;
  * </ol>
  *
  * Every phase starts a fresh server and is preceded by a short warm-up (JIT, DJL) that is not
- * timed. Results are printed as {@code key=value} lines; the last two are the ratios
+ * timed; the batched and unbatched phases alternate for {@code rounds} rounds and their medians
+ * are compared. Results are printed as {@code key=value} lines; the last two are the ratios
  * {@code batching_speedup} and {@code cached_epoch_speedup}.
  */
 public final class LabelerBenchmark {
@@ -51,22 +55,33 @@ public final class LabelerBenchmark {
    * @param maxBatch images per batch with dynamic batching
    * @param maxDelay batching delay
    * @param actors labeler actors
+   * @param rounds times the batched and unbatched phases are measured, alternating; the median counts
    */
   public record Options(
-      int clients, int samplesPerRequest, int samples, int gridSize, int maxBatch, Duration maxDelay, int actors) {
+      int clients,
+      int samplesPerRequest,
+      int samples,
+      int gridSize,
+      int maxBatch,
+      Duration maxDelay,
+      int actors,
+      int rounds) {
 
     public Options {
       if (clients < 1 || samplesPerRequest < 1 || samples < samplesPerRequest || gridSize < 1 || maxBatch < 1
-          || actors < 1) {
+          || actors < 1 || rounds < 1) {
         throw new IllegalArgumentException("benchmark options must be positive and samples >= samples per request: "
             + "clients=" + clients + ", samplesPerRequest=" + samplesPerRequest + ", samples=" + samples
-            + ", gridSize=" + gridSize + ", maxBatch=" + maxBatch + ", actors=" + actors);
+            + ", gridSize=" + gridSize + ", maxBatch=" + maxBatch + ", actors=" + actors + ", rounds=" + rounds);
       }
     }
 
-    /** 8 clients, 2 samples per request, 256 samples, grid 4, batches of 64 images or 5 ms, 2 actors. */
+    /**
+     * 8 clients, 2 samples per request, 256 samples, grid 4, batches of 64 images or 5 ms, 2 actors,
+     * 3 rounds.
+     */
     public static Options defaults() {
-      return new Options(8, 2, 256, 4, 64, Duration.ofMillis(5), 2);
+      return new Options(8, 2, 256, 4, 64, Duration.ofMillis(5), 2, 3);
     }
   }
 
@@ -109,10 +124,10 @@ public final class LabelerBenchmark {
   /** Runs every phase and prints the figures. */
   public Result run() throws IOException, InterruptedException {
     out.printf(Locale.ROOT, "scorer=%s input_size=%d dataset=%s samples=%d clients=%d samples_per_request=%d"
-            + " grid_size=%d views_per_image=%d max_batch=%d max_delay_ms=%d actors=%d%n",
+            + " grid_size=%d views_per_image=%d max_batch=%d max_delay_ms=%d actors=%d rounds=%d%n",
         scorer.name(), scorer.inputSize(), dataset.id(), options.samples(), options.clients(),
         options.samplesPerRequest(), options.gridSize(), 1 + options.gridSize() * options.gridSize(),
-        options.maxBatch(), options.maxDelay().toMillis(), options.actors());
+        options.maxBatch(), options.maxDelay().toMillis(), options.actors(), options.rounds());
 
     LabelerSettings base = LabelerSettings.defaults()
         .withBindAddress("127.0.0.1")
@@ -122,12 +137,17 @@ public final class LabelerBenchmark {
         .withMaxItemsPerRequest(Math.max(1024, options.samplesPerRequest()));
     LabelerSettings uncached = base.withCache(0, false);
 
-    Phase batched = measure("batched", uncached.withBatching(options.maxBatch(), options.maxDelay()), 1);
-    Phase unbatched = measure("unbatched", uncached.withBatching(1, Duration.ZERO), 1);
+    // Alternating rounds, so that a change in the machine's load hits both modes alike.
+    double[] batchedRounds = new double[options.rounds()];
+    double[] unbatchedRounds = new double[options.rounds()];
+    for (int round = 0; round < options.rounds(); round++) {
+      unbatchedRounds[round] = measure("unbatched", uncached.withBatching(1, Duration.ZERO), round + 1);
+      batchedRounds[round] = measure("batched", uncached.withBatching(options.maxBatch(), options.maxDelay()), round + 1);
+    }
     Phase[] epochs = measureEpochs(base.withBatching(options.maxBatch(), options.maxDelay()).withCache(512L << 20, true));
 
     Result result = new Result(
-        batched.imagesPerSecond(), unbatched.imagesPerSecond(),
+        median(batchedRounds), median(unbatchedRounds),
         epochs[0].imagesPerSecond(), epochs[1].imagesPerSecond(), epochs[1].hitRate());
     out.printf(Locale.ROOT, "batched_images_per_second=%.1f%n", result.batchedImagesPerSecond());
     out.printf(Locale.ROOT, "unbatched_images_per_second=%.1f%n", result.unbatchedImagesPerSecond());
@@ -147,15 +167,39 @@ public final class LabelerBenchmark {
   /** Images per second of one timed pass and the fraction of rows served from the cache. */
   private record Phase(double imagesPerSecond, double hitRate) {}
 
-  private Phase measure(String name, LabelerSettings settings, int epoch) throws IOException, InterruptedException {
+  /** Images per second of one timed pass of {@code name} in round {@code round}. */
+  private double measure(String name, LabelerSettings settings, int round) throws IOException, InterruptedException {
     try (Session session = new Session(settings)) {
-      session.pass(epoch + 1000, warmUpSamples()); // warm-up on other flips, not timed
-      Phase phase = session.pass(epoch, options.samples());
-      out.printf(Locale.ROOT, "phase=%s images_per_second=%.1f batches=%d%n",
-          name, phase.imagesPerSecond(), session.server.batcher().batchCount());
+      session.pass(1000 + round, warmUpSamples()); // warm-up, not timed
+      BatchTotals before = session.batchTotals();
+      Phase phase = session.pass(round, options.samples());
+      out.printf(Locale.ROOT, "phase=%s round=%d images_per_second=%.1f %s%n",
+          name, round, phase.imagesPerSecond(), session.batchTotals().since(before));
       out.flush();
-      return phase;
+      return phase.imagesPerSecond();
     }
+  }
+
+  /** Cumulative batcher meters: batches, images in them, compute ms, queued requests, queue ms. */
+  private record BatchTotals(long batches, double images, double computeMs, long requests, double queueMs) {
+
+    /** Batches, mean images per batch, mean compute and queue time between {@code earlier} and this. */
+    String since(BatchTotals earlier) {
+      long newBatches = batches - earlier.batches;
+      long newRequests = requests - earlier.requests;
+      return String.format(Locale.ROOT, "batches=%d mean_batch_images=%.1f mean_compute_ms=%.1f mean_queue_ms=%.1f",
+          newBatches,
+          (images - earlier.images) / Math.max(1, newBatches),
+          (computeMs - earlier.computeMs) / Math.max(1, newBatches),
+          (queueMs - earlier.queueMs) / Math.max(1, newRequests));
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private Phase[] measureEpochs(LabelerSettings settings) throws IOException, InterruptedException {
@@ -175,12 +219,13 @@ public final class LabelerBenchmark {
 
   /** A server and the clients' channel. */
   private final class Session implements AutoCloseable {
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final LabelerServer server;
     final ManagedChannel channel;
     final ExecutorService clients;
 
     Session(LabelerSettings settings) throws IOException {
-      server = LabelerServer.start(settings, scorer, List.of(dataset), new SimpleMeterRegistry());
+      server = LabelerServer.start(settings, scorer, List.of(dataset), registry);
       channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       clients = Executors.newFixedThreadPool(options.clients());
     }
@@ -213,6 +258,15 @@ public final class LabelerBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Phase(samples / seconds, (double) hits.get() / samples);
+    }
+
+    /** The batcher's meters so far. */
+    BatchTotals batchTotals() {
+      DistributionSummary size = registry.get("aevlp.labeler.batch.size").summary();
+      Timer compute = registry.get("aevlp.labeler.compute").timer();
+      Timer queue = registry.get("aevlp.labeler.queue").timer();
+      return new BatchTotals(size.count(), size.totalAmount(), compute.totalTime(TimeUnit.MILLISECONDS),
+          queue.count(), queue.totalTime(TimeUnit.MILLISECONDS));
     }
 
     private PseudoLabelsRequest request(int epoch, int from, int to) {

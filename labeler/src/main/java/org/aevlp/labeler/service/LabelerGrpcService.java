@@ -33,6 +33,13 @@ import org.aevlp.proto.v1.PseudoLabelsResponse;
 public final class LabelerGrpcService extends LabelerServiceGrpc.LabelerServiceImplBase {
 
   static final String PSEUDO_LABELS = "PseudoLabels";
+
+  /**
+   * A cancellation this close to the call's deadline is taken for the deadline: a client cancels
+   * its call when its own deadline fires, which reaches the server shortly before the server's copy
+   * of the deadline (sent as a timeout, so it trails by the transit time) expires.
+   */
+  static final long DEADLINE_SLACK_MILLIS = 100;
   static final String PSEUDO_LABELS_FOR_IMAGES = "PseudoLabelsForImages";
 
   private final RequestValidator validator;
@@ -81,7 +88,7 @@ public final class LabelerGrpcService extends LabelerServiceGrpc.LabelerServiceI
     CompletableFuture<LabelingResult> result = batcher.submit(task, task.images(), deadlineNanos);
     // The client went away or its deadline passed: withdraw the task if it is still queued.
     ((ServerCallStreamObserver<PseudoLabelsResponse>) responses).setOnCancelHandler(() -> {
-      if (deadline != null && deadline.isExpired()) {
+      if (deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= DEADLINE_SLACK_MILLIS) {
         result.completeExceptionally(
             new DeadlineExpiredException("deadline passed before the request was computed; it was dropped"));
       } else {

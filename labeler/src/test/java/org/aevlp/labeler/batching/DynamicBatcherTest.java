@@ -142,6 +142,20 @@ class DynamicBatcherTest {
   }
 
   @Test
+  void queuedWorkIsSharedAmongFreeExecutors() throws Exception {
+    batcher(64, Duration.ofMillis(100), 16, 2);
+    for (String work : List.of("a", "b", "c", "d", "e")) {
+      batcher.submit(work, 1, QueuedRequest.NO_DEADLINE);
+    }
+    Batch<String, String> first = nextBatch();
+    Batch<String, String> second = nextBatch();
+    assertEquals(List.of("a", "b", "c"), first.work(), "two free executors: the first takes ceil(5 / 2)");
+    assertEquals(List.of("d", "e"), second.work());
+    compute(first);
+    compute(second);
+  }
+
+  @Test
   void fullQueueRejectsAtOnce() throws Exception {
     batcher(1, Duration.ZERO, 2, 1);
     batcher.submit("running", 1, QueuedRequest.NO_DEADLINE);
@@ -189,6 +203,7 @@ class DynamicBatcherTest {
     gone.cancel(false);
     assertEquals(1, batcher.queueDepth());
     assertEquals(1, batcher.cancelledCount());
+    assertEquals(1, batcher.droppedCount());
     compute(running);
     assertEquals(List.of("kept"), nextBatch().work());
   }

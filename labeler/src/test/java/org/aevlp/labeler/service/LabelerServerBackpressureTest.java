@@ -107,7 +107,7 @@ class LabelerServerBackpressureTest {
     assertTrue(scorer.awaitFirstCall(30), "the first request never reached the scorer");
 
     ListenableFuture<PseudoLabelsResponse> late =
-        stub.withDeadlineAfter(300, TimeUnit.MILLISECONDS).pseudoLabels(request(1));
+        stub.withDeadlineAfter(1, TimeUnit.SECONDS).pseudoLabels(request(1));
     waitForQueueDepth(1);
     ListenableFuture<PseudoLabelsResponse> overflow = stub.pseudoLabels(request(2));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, codeOf(overflow));
@@ -118,7 +118,8 @@ class LabelerServerBackpressureTest {
     scorer.open();
     assertEquals(1, running.get(30, TimeUnit.SECONDS).getRowsCount());
 
-    assertEquals(1, server.batcher().expiredCount(), "the late request must be counted as dropped for its deadline");
+    assertEquals(1, server.batcher().droppedCount(), "the late request must be dropped from the queue");
+    assertEquals(1, server.batcher().expiredCount(), "and counted as dropped for its deadline");
     assertEquals(1, scorer.imageCalls(), "only the first request may reach the scorer");
     for (int v = 0; v < 5; v++) {
       assertFalse(server.labeler().cache().contains(ViewKey.of("synthetic", 1, 2, v, false)));
