@@ -73,7 +73,8 @@ public final class DampLabeler {
     this.cache = Objects.requireNonNull(cache, "cache");
     this.decoder = Objects.requireNonNull(decoder, "decoder");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.embedBothFlips = embedBothFlips;
+    // Without a cache the second orientation could never be used.
+    this.embedBothFlips = embedBothFlips && cache.maxBytes() > 0;
     this.renderer = new ViewRenderer(scorer.inputSize());
     Map<String, LabelerDataset> byId = new LinkedHashMap<>();
     Map<String, ClassTextEmbeddings> texts = new HashMap<>();

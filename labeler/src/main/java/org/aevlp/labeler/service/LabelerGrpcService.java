@@ -33,6 +33,7 @@ import org.aevlp.proto.v1.PseudoLabelsResponse;
 public final class LabelerGrpcService extends LabelerServiceGrpc.LabelerServiceImplBase {
 
   static final String PSEUDO_LABELS = "PseudoLabels";
+  static final String PSEUDO_LABELS_FOR_IMAGES = "PseudoLabelsForImages";
 
   /**
    * A cancellation this close to the call's deadline is taken for the deadline: a client cancels
@@ -40,7 +41,6 @@ public final class LabelerGrpcService extends LabelerServiceGrpc.LabelerServiceI
    * of the deadline (sent as a timeout, so it trails by the transit time) expires.
    */
   static final long DEADLINE_SLACK_MILLIS = 100;
-  static final String PSEUDO_LABELS_FOR_IMAGES = "PseudoLabelsForImages";
 
   private final RequestValidator validator;
   private final DynamicBatcher<LabelingTask, LabelingResult> batcher;
