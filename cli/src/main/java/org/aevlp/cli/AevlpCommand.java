@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Single-positive multi-label training with AEVLP (GPR loss + DAMP pseudo-labels) on a cluster.",
-    subcommands = {CommandLine.HelpCommand.class, DatasetCommand.class, BenchCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class, DatasetCommand.class, LabelerCommand.class, BenchCommand.class
+    })
 public final class AevlpCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
