@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PretrainedVlmTest {
 
-  /** One epoch of three steps over the fixture's 700 captions: quick, and enough to differ from init. */
-  private static final PretrainOptions QUICK = PretrainOptions.defaults().withEpochs(1);
+  /** One epoch of three steps over the 96 small captions: quick, and enough to move the weights. */
+  private static final PretrainOptions QUICK = PretrainOptions.defaults().withEpochs(1).withBatchSize(32);
 
   @TempDir Path temp;
 
@@ -50,8 +50,8 @@ class PretrainedVlmTest {
       scale = loaded.logitScale();
       assertTrue(loaded.reused());
       assertEquals(QUICK, loaded.options());
-      assertEquals(CaptionSet.contentHash(SyntheticFixture.captionsOnly()), loaded.datasetHash());
-      assertEquals(SyntheticFixture.CAPTIONS, loaded.captionedImages());
+      assertEquals(CaptionSet.contentHash(SyntheticFixture.smallCaptions()), loaded.datasetHash());
+      assertEquals(SyntheticFixture.SMALL_CAPTIONS, loaded.captionedImages());
     }
     assertTrue(scale > 1 && scale <= 100, "logit scale " + scale);
     try (TinyVlmScorer scorer = TinyVlmScorer.load(cache)) {
@@ -95,6 +95,23 @@ class PretrainedVlmTest {
     try (Stream<Path> siblings = Files.list(temp)) {
       assertEquals(List.of(cache), siblings.toList(), "no staging or old directory is left behind");
     }
+  }
+
+  @Test
+  void otherCaptionsRetrain() throws IOException {
+    Path cache = temp.resolve("vlm");
+    train(cache, QUICK, new AtomicInteger()).close();
+    Path changed = temp.resolve("changed").resolve("captions");
+    SyntheticFixture.copyTree(SyntheticFixture.smallCaptions(), changed);
+    Files.copy(
+        changed.resolve("images").resolve("000001.png"), changed.resolve("images").resolve("000000.png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    AtomicInteger steps = new AtomicInteger();
+    try (PretrainedVlm retrained = PretrainedVlm.loadOrTrain(cache, changed, QUICK, (e, s, n, l) -> steps.incrementAndGet())) {
+      assertFalse(retrained.reused());
+      assertEquals(CaptionSet.contentHash(changed), retrained.datasetHash());
+    }
+    assertEquals(3, steps.get());
   }
 
   @Test
@@ -169,11 +186,11 @@ class PretrainedVlmTest {
   private static PretrainedVlm train(Path cache, PretrainOptions options, AtomicInteger steps)
       throws IOException {
     return PretrainedVlm.loadOrTrain(
-        cache, SyntheticFixture.captionsOnly(), options, (e, s, n, l) -> steps.incrementAndGet());
+        cache, SyntheticFixture.smallCaptions(), options, (e, s, n, l) -> steps.incrementAndGet());
   }
 
   private static List<float[]> views(int count) throws IOException {
-    CaptionSet set = CaptionSet.read(SyntheticFixture.captionsOnly());
+    CaptionSet set = CaptionSet.read(SyntheticFixture.smallCaptions());
     List<float[]> views = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       views.add(ImageNormalization.IMAGENET.toTensor(set.images().get(i).image()).values());

@@ -1,10 +1,12 @@
 package org.aevlp.labeler.vlm;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
@@ -19,8 +21,12 @@ final class SyntheticFixture {
   static final int CAPTIONS = 700;
   static final int TEST_IMAGES = 40;
 
+  /** Captioned images in {@link #smallCaptions()}. */
+  static final int SMALL_CAPTIONS = 96;
+
   private static Path dataset;
   private static Path captionsOnly;
+  private static Path smallCaptions;
 
   private SyntheticFixture() {}
 
@@ -35,8 +41,11 @@ final class SyntheticFixture {
             .generate(dir, SyntheticSpec.defaults().withCounts(8, TEST_IMAGES, CAPTIONS), done -> {});
         Path onlyRoot = root.resolve("captions-only");
         copyTree(dir.resolve(SyntheticDatasetGenerator.CAPTIONS_DIR), onlyRoot.resolve("captions"));
+        Path small = root.resolve("captions-small").resolve("captions");
+        copyFirstCaptions(dir, small, SMALL_CAPTIONS);
         dataset = dir;
         captionsOnly = onlyRoot.resolve("captions");
+        smallCaptions = small;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -51,6 +60,24 @@ final class SyntheticFixture {
   static synchronized Path captionsOnly() {
     dataset();
     return captionsOnly;
+  }
+
+  /** A captions directory of the first {@link #SMALL_CAPTIONS} captioned images only. */
+  static synchronized Path smallCaptions() {
+    dataset();
+    return smallCaptions;
+  }
+
+  private static void copyFirstCaptions(Path dataset, Path to, int count) throws IOException {
+    Path from = dataset.resolve(SyntheticDatasetGenerator.CAPTIONS_DIR);
+    List<String> lines =
+        Files.readAllLines(from.resolve(SyntheticDatasetGenerator.CAPTIONS_FILE)).subList(0, count);
+    Files.createDirectories(to.resolve(SyntheticDatasetGenerator.IMAGES_DIR));
+    Files.write(to.resolve(SyntheticDatasetGenerator.CAPTIONS_FILE), lines);
+    for (String line : lines) {
+      String path = new ObjectMapper().readTree(line).get("path").asText();
+      Files.copy(dataset.resolve(path), to.getParent().resolve(path));
+    }
   }
 
   static void copyTree(Path from, Path to) throws IOException {
