@@ -1,11 +1,12 @@
 package org.aevlp.labeler.vlm;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -338,9 +339,9 @@ public final class PretrainedVlm implements AutoCloseable {
     return file;
   }
 
-  private static long parameterCount(List<ai.djl.nn.Parameter> parameters) {
+  private static long parameterCount(List<Parameter> parameters) {
     return parameters.stream()
-        .filter(ai.djl.nn.Parameter::requiresGradient)
+        .filter(Parameter::requiresGradient)
         .mapToLong(p -> p.getArray().getShape().size())
         .sum();
   }

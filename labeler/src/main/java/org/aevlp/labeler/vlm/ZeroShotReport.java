@@ -245,7 +245,7 @@ public record ZeroShotReport(
         Locale.ROOT,
         "Zero-shot on the test split (%d images, %d classes, prompts \"%s\"):%n"
             + "  mAP, softmax over classes (temp %s)  %5.1f%n"
-            + "  mAP, raw cosine                     %5.1f%n"
+            + "  mAP, raw cosine                        %5.1f%n"
             + "  DAMP g=%d (temp %s, eta %s, threshold %s, top_k %d, negative_ratio %s), observed positive excluded:%n"
             + "    precision %.1f  recall %.1f  F1 %.1f (2PR/(P+R))%n"
             + "    %.2f extra positives per image (%.2f correct), %.2f true positives missing per image%n"

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.aevlp.common.image.RgbImage;
 import org.aevlp.labeler.vlm.CaptionComposer;
 import org.aevlp.labeler.vlm.CaptionSet;
 import org.aevlp.labeler.vlm.CaptionedImage;
@@ -39,9 +41,9 @@ class TinyVlmScorerTest {
       images.add(
           new CaptionedImage(
               "x" + i + ".png", CaptionComposer.compose(List.of(object), true), List.of(object),
-              org.aevlp.common.image.RgbImage.of(64, 64, randomBytes(random, 64 * 64 * 3))));
+              RgbImage.of(64, 64, randomBytes(random, 64 * 64 * 3))));
     }
-    CaptionSet set = new CaptionSet(java.nio.file.Path.of("captions"), images, "test");
+    CaptionSet set = new CaptionSet(Path.of("captions"), images, "test");
     scorer =
         new TinyVlmScorer(
             new VlmPretrainer(PretrainOptions.defaults().withEpochs(1).withBatchSize(4))

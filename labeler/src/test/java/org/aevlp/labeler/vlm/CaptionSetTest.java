@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class CaptionSetTest {
     SyntheticFixture.copyTree(SyntheticFixture.captionsOnly(), copy);
     String before = CaptionSet.contentHash(copy);
     Path first = copy.resolve("images").resolve("000000.png");
-    Files.copy(copy.resolve("images").resolve("000001.png"), first, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(copy.resolve("images").resolve("000001.png"), first, StandardCopyOption.REPLACE_EXISTING);
     assertNotEquals(before, CaptionSet.contentHash(copy));
   }
 

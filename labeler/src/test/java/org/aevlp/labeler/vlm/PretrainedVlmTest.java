@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -105,7 +109,7 @@ class PretrainedVlmTest {
     SyntheticFixture.copyTree(SyntheticFixture.smallCaptions(), changed);
     Files.copy(
         changed.resolve("images").resolve("000001.png"), changed.resolve("images").resolve("000000.png"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     AtomicInteger steps = new AtomicInteger();
     try (PretrainedVlm retrained = PretrainedVlm.loadOrTrain(cache, changed, QUICK, (e, s, n, l) -> steps.incrementAndGet())) {
       assertFalse(retrained.reused());
@@ -121,7 +125,7 @@ class PretrainedVlmTest {
     // a crash half-way through a copy: the description is there, the text tower is cut short
     Path textTower = cache.resolve(PretrainedVlm.TEXT_TOWER_FILE);
     byte[] bytes = Files.readAllBytes(textTower);
-    Files.write(textTower, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(textTower, Arrays.copyOf(bytes, bytes.length / 2));
     assertThrows(IOException.class, () -> PretrainedVlm.load(cache));
     AtomicInteger steps = new AtomicInteger();
     try (PretrainedVlm retrained = train(cache, QUICK, steps)) {
@@ -154,11 +158,11 @@ class PretrainedVlmTest {
       try (NDManager step = manager.newSubManager()) {
         NDArray images = step.create(pixels, new Shape(3, 3, 64, 64));
         float[] fromClassifier =
-            network.backbone().forward(new ai.djl.training.ParameterStore(step, false),
-                new ai.djl.ndarray.NDList(images), false).singletonOrThrow().toFloatArray();
+            network.backbone().forward(new ParameterStore(step, false),
+                new NDList(images), false).singletonOrThrow().toFloatArray();
         float[] fromVlm =
-            vlm.model().imageTower().forward(new ai.djl.training.ParameterStore(step, false),
-                new ai.djl.ndarray.NDList(images), false).singletonOrThrow().toFloatArray();
+            vlm.model().imageTower().forward(new ParameterStore(step, false),
+                new NDList(images), false).singletonOrThrow().toFloatArray();
         assertArrayEquals(fromVlm, fromClassifier, 1e-6f);
       }
     }
