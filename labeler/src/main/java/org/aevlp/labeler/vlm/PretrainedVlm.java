@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -253,6 +255,7 @@ public final class PretrainedVlm implements AutoCloseable {
       TextTowerWeights.save(staging.resolve(TEXT_TOWER_FILE), model.textTower());
       Files.write(staging.resolve(VOCABULARY_FILE), model.vocabulary().tokens(), StandardCharsets.UTF_8);
       JSON.writeValue(staging.resolve(DESCRIPTION_FILE).toFile(), description());
+      shareForReading(staging);
       replaceDirectory(staging, target);
     } finally {
       deleteTree(staging);
@@ -274,6 +277,7 @@ public final class PretrainedVlm implements AutoCloseable {
     Path temporary = Files.createTempFile(cacheDir, "." + DESCRIPTION_FILE, ".tmp");
     try {
       JSON.writeValue(temporary.toFile(), object);
+      shareForReading(temporary);
       Files.move(temporary, description, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temporary);
@@ -344,6 +348,23 @@ public final class PretrainedVlm implements AutoCloseable {
         .filter(Parameter::requiresGradient)
         .mapToLong(p -> p.getArray().getShape().size())
         .sum();
+  }
+
+  /**
+   * Makes {@code path} (and, for a directory, its files) readable by everyone, as an ordinary
+   * directory would be: temporary files and directories are created owner-only, and workers of
+   * another user may load the image tower. No-op where POSIX permissions do not exist.
+   */
+  private static void shareForReading(Path path) throws IOException {
+    if (!Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : paths.toList()) {
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
   }
 
   /** Moves {@code staging} to {@code target}; an existing target is moved aside first, then deleted. */

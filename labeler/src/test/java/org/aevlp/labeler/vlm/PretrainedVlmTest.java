@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,6 +100,11 @@ class PretrainedVlmTest {
     try (Stream<Path> siblings = Files.list(temp)) {
       assertEquals(List.of(cache), siblings.toList(), "no staging or old directory is left behind");
     }
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(cache.resolve(PretrainedVlm.IMAGE_TOWER_FILE))));
   }
 
   @Test
