@@ -28,6 +28,7 @@ public final class AevlpCommand implements Runnable {
   static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new AevlpCommand());
     PendingCommand.addAllTo(commandLine);
+    commandLine.addSubcommand("pretrain-vlm", new CommandLine(new LabelerPretrainCommand()).setCommandName("pretrain-vlm"));
     return commandLine;
   }
 }

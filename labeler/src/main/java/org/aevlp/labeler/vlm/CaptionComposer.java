@@ -1,0 +1,44 @@
+package org.aevlp.labeler.vlm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a caption for a list of objects in the style of the synthetic captions and of the zero-shot
+ * prompt ({@code "a photo of a {class}."}): {@code "a photo of a red circle, a blue star and an
+ * orange ring."}, or without colours {@code "a photo of a circle, a star and a ring."}. Objects keep
+ * their order. Pretraining builds the caption of every view with it, so a crop's caption names only
+ * the objects inside the crop.
+ */
+public final class CaptionComposer {
+
+  private CaptionComposer() {}
+
+  /**
+   * The caption of {@code objects}, which must not be empty.
+   *
+   * @param withColour put each object's colour word before its class word
+   */
+  public static String compose(List<CaptionedObject> objects, boolean withColour) {
+    if (objects.isEmpty()) {
+      throw new IllegalArgumentException("objects: a caption needs at least one object");
+    }
+    List<String> phrases = new ArrayList<>(objects.size());
+    for (CaptionedObject object : objects) {
+      String words = withColour ? object.colour() + " " + object.className() : object.className();
+      phrases.add(article(words) + " " + words);
+    }
+    StringBuilder caption = new StringBuilder("a photo of ");
+    for (int i = 0; i < phrases.size(); i++) {
+      if (i > 0) {
+        caption.append(i == phrases.size() - 1 ? " and " : ", ");
+      }
+      caption.append(phrases.get(i));
+    }
+    return caption.append('.').toString();
+  }
+
+  private static String article(String words) {
+    return "aeiou".indexOf(words.charAt(0)) >= 0 ? "an" : "a";
+  }
+}
