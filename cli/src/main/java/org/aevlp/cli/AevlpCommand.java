@@ -28,7 +28,6 @@ public final class AevlpCommand implements Runnable {
   static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new AevlpCommand());
     PendingCommand.addAllTo(commandLine);
-    commandLine.addSubcommand("pretrain-vlm", new CommandLine(new LabelerPretrainCommand()).setCommandName("pretrain-vlm"));
     return commandLine;
   }
 }

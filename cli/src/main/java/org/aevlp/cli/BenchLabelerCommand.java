@@ -17,6 +17,7 @@ import org.aevlp.labeler.bench.LabelerBenchmark;
 import org.aevlp.labeler.bench.UntrainedTinyVlmScorer;
 import org.aevlp.labeler.scorer.Scorer;
 import org.aevlp.labeler.service.LabelerDataset;
+import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.service.ScorerChoice;
 import org.aevlp.labeler.service.ScorerFactory;
 import picocli.CommandLine.Command;
@@ -82,7 +83,7 @@ final class BenchLabelerCommand implements Callable<Integer> {
   private final ScorerFactory scorers;
 
   BenchLabelerCommand() {
-    this(LabelerScorers.forThisBuild());
+    this(new BuiltInScorers());
   }
 
   BenchLabelerCommand(ScorerFactory scorers) {

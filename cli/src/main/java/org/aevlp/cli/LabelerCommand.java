@@ -14,6 +14,7 @@ import org.aevlp.labeler.scorer.Scorer;
 import org.aevlp.labeler.service.LabelerDataset;
 import org.aevlp.labeler.service.LabelerServer;
 import org.aevlp.labeler.service.LabelerSettings;
+import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.service.ScorerChoice;
 import org.aevlp.labeler.service.ScorerFactory;
 import picocli.CommandLine.Command;
@@ -26,11 +27,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "labeler",
     mixinStandardHelpOptions = true,
+    subcommands = {LabelerPretrainCommand.class},
     sortOptions = false,
     description = {
       "Run the DAMP labeler service: gRPC LabelerService (+ health, reflection) in front of a pool of "
           + "labeler actors with dynamic batching and a view-embedding cache; Prometheus metrics at /metrics.",
-      "Runs until interrupted (Ctrl-C, SIGTERM), then shuts down gracefully."
+      "Runs until interrupted (Ctrl-C, SIGTERM), then shuts down gracefully.",
+      "`aevlp labeler pretrain` trains the built-in tiny VLM the synthetic dataset's labeler uses."
     })
 final class LabelerCommand implements Callable<Integer> {
 
@@ -39,16 +42,16 @@ final class LabelerCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "P", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 50061;
 
-  @Option(names = "--dataset", required = true, paramLabel = "ID", description = "Dataset id (synthetic, pascal, coco, nuswide, cub).")
+  @Option(names = "--dataset", paramLabel = "ID", description = "Dataset id (synthetic, pascal, coco, nuswide, cub); required to serve.")
   String dataset;
 
-  @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Dataset directory in the formatted SPML layout.")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory in the formatted SPML layout; required to serve.")
   Path dataDir;
 
   @Option(names = "--scorer", paramLabel = "NAME", description = "tiny-vlm or clip-torchscript (default: tiny-vlm for synthetic, else clip-torchscript).")
   String scorer;
 
-  @Option(names = "--vlm-dir", paramLabel = "DIR", description = "Pretrained tiny VLM (for --scorer tiny-vlm).")
+  @Option(names = "--vlm-dir", paramLabel = "DIR", description = "Pretrained tiny VLM (for --scorer tiny-vlm; default: DATA_DIR/tiny-vlm, where `aevlp labeler pretrain` writes it).")
   Path vlmDir;
 
   @Option(names = "--clip-dir", paramLabel = "DIR", description = "Exported CLIP encoders (for --scorer clip-torchscript).")
@@ -75,7 +78,7 @@ final class LabelerCommand implements Callable<Integer> {
   private final ScorerFactory scorers;
 
   LabelerCommand() {
-    this(LabelerScorers.forThisBuild());
+    this(new BuiltInScorers());
   }
 
   LabelerCommand(ScorerFactory scorers) {
@@ -85,6 +88,12 @@ final class LabelerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
+    if (dataset == null) {
+      throw new ParameterException(spec.commandLine(), "--dataset: required to serve (e.g. --dataset synthetic)");
+    }
+    if (dataDir == null) {
+      throw new ParameterException(spec.commandLine(), "--data-dir: required to serve (e.g. --data-dir data/synthetic)");
+    }
     LabelerSettings settings = settings();
     LabelerDataset loaded;
     try {
@@ -99,12 +108,13 @@ final class LabelerCommand implements Callable<Integer> {
     Scorer built;
     try {
       built = scorers.create(new ScorerChoice(
-          scorerName, Optional.ofNullable(vlmDir), Optional.ofNullable(clipDir), loaded.classNames()));
+          scorerName, Optional.of(vlmDir != null ? vlmDir : dataDir.resolve("tiny-vlm")), Optional.ofNullable(clipDir),
+          loaded.classNames()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     } catch (UnsupportedOperationException e) {
       err.println("aevlp labeler: " + e.getMessage());
-      return PendingCommand.EXIT_NOT_AVAILABLE;
+      return 1;
     } catch (IOException e) {
       err.println("aevlp labeler: cannot load scorer " + scorerName + ": " + e.getMessage());
       return 1;

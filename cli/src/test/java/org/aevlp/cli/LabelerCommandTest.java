@@ -67,13 +67,25 @@ class LabelerCommandTest {
   }
 
   @Test
-  void scorersThisBuildCannotConstructAreRefusedByName() {
-    for (String scorer : new String[] {"tiny-vlm", "clip-torchscript"}) {
-      Run run = aevlp("labeler", "--dataset", "synthetic", "--data-dir", data.toString(), "--scorer", scorer,
-          "--port", "0", "--metrics-port", "0");
-      assertEquals(PendingCommand.EXIT_NOT_AVAILABLE, run.code(), run.err());
-      assertTrue(run.err().contains("scorer " + scorer + " is not available in this build"), run.err());
-    }
+  void missingScorerFilesAreNamedWithoutAStackTrace() {
+    Run tiny = aevlp("labeler", "--dataset", "synthetic", "--data-dir", data.toString(), "--scorer", "tiny-vlm",
+        "--port", "0", "--metrics-port", "0");
+    assertEquals(1, tiny.code(), tiny.err());
+    assertTrue(tiny.err().contains("no pretrained tiny VLM in " + data.resolve("tiny-vlm")), tiny.err());
+    assertTrue(tiny.err().contains("aevlp labeler pretrain"), tiny.err());
+    Run clip = aevlp("labeler", "--dataset", "synthetic", "--data-dir", data.toString(), "--scorer",
+        "clip-torchscript", "--port", "0", "--metrics-port", "0");
+    assertEquals(2, clip.code(), clip.err());
+    assertTrue(clip.err().contains("--clip-dir"), clip.err());
+    assertFalse(tiny.err().contains("\tat ") || clip.err().contains("\tat "), "no stack traces");
+  }
+
+  @Test
+  void withoutADatasetTheLabelerSaysWhatIsMissing() {
+    Run run = aevlp("labeler", "--port", "0");
+    assertEquals(2, run.code());
+    assertTrue(run.err().contains("--dataset"), run.err());
+    assertEquals(0, aevlp("labeler", "pretrain", "--help").code());
   }
 
   @Test

@@ -24,7 +24,7 @@ import org.aevlp.common.image.ImageNormalization;
 import org.aevlp.common.image.RgbImage;
 import org.aevlp.labeler.damp.DampAggregator;
 import org.aevlp.labeler.damp.DampParams;
-import org.aevlp.labeler.damp.ViewFlips;
+import org.aevlp.common.image.ViewFlips;
 import org.aevlp.labeler.scorer.Scorer;
 import org.aevlp.models.vlm.ClassPrompt;
 
