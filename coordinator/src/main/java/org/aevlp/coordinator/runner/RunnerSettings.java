@@ -1,0 +1,34 @@
+package org.aevlp.coordinator.runner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How a runner behaves.
+ *
+ * @param dataDir where the coordinator finds the dataset's label files; empty: the spec's data_dir
+ * @param pauseTimeout how long a run may wait without any live worker before it fails
+ * @param maxAttempts attempts at one micro-batch (on different workers) before the run fails
+ * @param predictChunk samples per prediction request during evaluation
+ */
+public record RunnerSettings(Optional<Path> dataDir, Duration pauseTimeout, int maxAttempts, int predictChunk) {
+
+  public RunnerSettings {
+    if (pauseTimeout.isNegative() || pauseTimeout.isZero()) {
+      throw new IllegalArgumentException("pause timeout: must be > 0, got " + pauseTimeout);
+    }
+    if (maxAttempts < 1 || predictChunk < 1) {
+      throw new IllegalArgumentException("max attempts and predict chunk must be >= 1");
+    }
+  }
+
+  /** Ten minutes of patience, five attempts per micro-batch, 64 samples per prediction request. */
+  public static RunnerSettings defaults(Optional<Path> dataDir) {
+    return new RunnerSettings(dataDir, Duration.ofMinutes(10), 5, 64);
+  }
+
+  public RunnerSettings withPauseTimeout(Duration timeout) {
+    return new RunnerSettings(dataDir, timeout, maxAttempts, predictChunk);
+  }
+}
