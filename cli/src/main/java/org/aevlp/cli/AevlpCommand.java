@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Single-positive multi-label training with AEVLP (GPR loss + DAMP pseudo-labels) on a cluster.",
-    subcommands = {CommandLine.HelpCommand.class, DatasetCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DatasetCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      BenchClusterCommand.class
+    })
 public final class AevlpCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -326,6 +326,10 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       if (current != null) {
         break;
       }
+      if (status.state() == RunState.QUEUED && ready().size() < settings.workersToStart()) {
+        startPause("waiting for " + settings.workersToStart() + " workers, " + ready().size() + " ready");
+        break;
+      }
       if (ready().isEmpty()) {
         startPause(lastWorkerFailure.isEmpty() ? "no live worker"
             : "no live worker; last worker failure: " + lastWorkerFailure);
@@ -548,7 +552,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     }
     long serialOfPause = ++pauseSerial;
     timers.startSingleTimer("pause", new PauseExpired(serialOfPause), settings.pauseTimeout());
-    String message = why + "; waiting up to " + settings.pauseTimeout().toSeconds() + " s for a worker";
+    String message = why + "; waiting up to " + seconds(settings.pauseTimeout()) + " s for a worker";
     if (status.state() == RunState.RUNNING) {
       moveTo(RunState.PAUSED, message);
     } else {
@@ -566,7 +570,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
 
   private Behavior<Message> onPauseExpired(PauseExpired expired) {
     if (expired.serial() == pauseSerial && ready().isEmpty()) {
-      fail("no live worker for " + settings.pauseTimeout().toSeconds() + " s (pause timeout)"
+      fail("no live worker for " + seconds(settings.pauseTimeout()) + " s (pause timeout)"
           + (lastWorkerFailure.isEmpty() ? "" : "; last worker failure: " + lastWorkerFailure));
       return Behaviors.stopped();
     }
@@ -661,6 +665,10 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
 
   org.slf4j.Logger log() {
     return getContext().getLog();
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
   }
 
   /** Duration helper for operations. */

@@ -41,6 +41,10 @@ public record WorkerSettings(
     return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force);
   }
 
+  public WorkerSettings withDecoderThreads(int threads) {
+    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors);
+  }
+
   public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
     return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors);
   }
