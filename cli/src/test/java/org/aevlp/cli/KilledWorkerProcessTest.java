@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,9 @@ class KilledWorkerProcessTest {
   static final double MAP_TOLERANCE = 10.0;
   static final int EPOCHS = 3;
 
+  /** Failure detector (3 s of silence) plus the split-brain resolver's 2 s, with room for a loaded machine. */
+  static final double DETECTION_SECONDS = 20;
+
   @TempDir Path temp;
   private ChildJvm coordinator;
   private ChildJvm survivor;
@@ -72,6 +77,7 @@ class KilledWorkerProcessTest {
     victim = ChildJvm.start(worker, 1, temp.resolve("worker-2.log"));
 
     awaitLine(coordinator, "epoch 1/" + EPOCHS + " step 10/", 300);
+    LocalTime killedAt = LocalTime.now();
     victim.kill();
     int exit = coordinator.waitFor(600);
     String log = Files.readString(coordinator.log());
@@ -89,10 +95,14 @@ class KilledWorkerProcessTest {
     assertEquals(2, epochs.get(0).workers(), "both workers trained in epoch 1 before the kill");
     assertEquals(1, epochs.get(EPOCHS - 1).workers(), "one worker is left after the kill");
     double killedMap = run.result().orElseThrow().testMap();
+    String outLine = log.lines().filter(line -> line.contains(" is out: ")).findFirst().orElseThrow();
+    double detectionSeconds = Duration.between(killedAt, LocalTime.parse(outLine.substring(0, 12))).toMillis() / 1e3;
+    assertTrue(detectionSeconds < DETECTION_SECONDS, "the kill was noticed after " + detectionSeconds + " s");
 
     double uninterrupted = uninterruptedMap(json);
-    System.out.printf("test mAP after a kill %.2f, uninterrupted %.2f, re-run micro-batches %d%n", killedMap,
-        uninterrupted, counts.stream().mapToInt(EpochSampleCount::microbatchesRerun).sum());
+    System.out.printf("kill noticed after %.1f s; test mAP after the kill %.2f, uninterrupted %.2f;"
+        + " re-run micro-batches %d%n", detectionSeconds, killedMap, uninterrupted,
+        counts.stream().mapToInt(EpochSampleCount::microbatchesRerun).sum());
     assertEquals(uninterrupted, killedMap, MAP_TOLERANCE);
   }
 
