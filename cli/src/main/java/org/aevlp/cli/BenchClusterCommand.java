@@ -14,6 +14,9 @@ import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
 import org.aevlp.common.runs.RunState;
 import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.common.tensor.GrpcTensorTransport;
+import org.aevlp.common.tensor.TensorChannelServer;
+import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.StepProgress;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Spec;
  *
  * <ul>
  *   <li>{@code scaling}: training throughput with 2 worker JVMs vs 1, same global batch;
+ *   <li>{@code channel}: the tensor channel alone, push and pull of ResNet-18/50-sized buffers;
  *   <li>{@code exchange}: share of step time in gradient exchange + reduction for ResNet-18 and
  *       ResNet-50 parameter counts, workers in the coordinator's JVM and in 2 worker JVMs;
  *   <li>{@code local-sgd}: {@code sync_every} 4 vs 1 with 2 worker JVMs: throughput and test mAP.
@@ -46,21 +50,25 @@ final class BenchClusterCommand implements Callable<Integer> {
 
   static final int WARM_UP_STEPS = 2;
 
+  /** 600 train+val / 200 test images, 64 px, 10 classes, one large object on a quiet background. */
+  static final SyntheticSpec BENCH_DATA = new SyntheticSpec(7, 600, 200, 0, 64, 10, 1, 1, 0.45, 0.65, 0.05, 0);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--data-dir", required = true, paramLabel = "DIR",
-      description = "Synthetic dataset directory; generated (600 train+val / 200 test, 64 px) when empty.")
+      description = "Synthetic dataset directory; generated when empty (600 train+val / 200 test, 64 px, one large"
+          + " object per image, so that a few epochs from scratch learn).")
   Path dataDir;
 
   @Option(names = "--work-dir", required = true, paramLabel = "DIR", description = "Run directories and worker logs.")
   Path workDir;
 
   @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-      description = "Any of scaling, exchange, local-sgd (default: all).")
-  List<String> scenarios = List.of("scaling", "exchange", "local-sgd");
+      description = "Any of scaling, channel, exchange, local-sgd (default: all).")
+  List<String> scenarios = List.of("scaling", "channel", "exchange", "local-sgd");
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs of the local-sgd runs (default: ${DEFAULT-VALUE}).")
-  int epochs = 3;
+  int epochs = 5;
 
   private PrintWriter out;
   private int runCounter;
@@ -72,11 +80,13 @@ final class BenchClusterCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Files.createDirectories(workDir);
     if (!Files.exists(dataDir.resolve("formatted_train_images.npy"))) {
-      new SyntheticDatasetGenerator(2).generate(dataDir,
-          SyntheticSpec.defaults().withCounts(600, 200, 0), done -> { });
+      new SyntheticDatasetGenerator(2).generate(dataDir, BENCH_DATA, done -> { });
     }
     if (scenarios.contains("scaling")) {
       scaling();
+    }
+    if (scenarios.contains("channel")) {
+      channel();
     }
     if (scenarios.contains("exchange")) {
       exchange();
@@ -99,6 +109,36 @@ final class BenchClusterCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /** The TensorChannel alone: push and pull of ResNet-sized buffers over gRPC on loopback, no training. */
+  private void channel() throws Exception {
+    out.printf(Locale.ROOT, "%ntensor channel alone (gRPC on loopback, 1 MiB chunks, median of 5 after 2 warm-up)%n");
+    try (TensorStore store = TensorStore.open();
+        TensorChannelServer server = TensorChannelServer.start(store, "127.0.0.1", 0);
+        GrpcTensorTransport transport = new GrpcTensorTransport("127.0.0.1", server.port())) {
+      for (long floats : new long[] {11_176_512L + 5_130L, 23_508_032L + 20_490L}) {
+        float[] buffer = new float[(int) floats];
+        java.util.Arrays.fill(buffer, 0.5f);
+        List<Double> push = new ArrayList<>();
+        List<Double> pull = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+          long start = System.nanoTime();
+          transport.publish("bench/" + i, buffer);
+          long pushed = System.nanoTime();
+          transport.fetch("bench/" + i, java.time.Duration.ofSeconds(5));
+          long pulled = System.nanoTime();
+          store.remove("bench/" + i);
+          if (i >= 2) {
+            push.add((pushed - start) / 1e6);
+            pull.add((pulled - pushed) / 1e6);
+          }
+        }
+        out.printf(Locale.ROOT, "  %5.1f MB: push %6.1f ms, pull %6.1f ms%n", floats * 4 / 1e6, Measured.median(push),
+            Measured.median(pull));
+        out.flush();
+      }
+    }
+  }
+
   private void exchange() throws Exception {
     out.printf(Locale.ROOT, "%nexchange share (32 px, global batch 8, 2 workers, 1 thread each)%n");
     out.printf(Locale.ROOT, "  %-9s %-13s %10s %12s %12s %8s%n", "network", "workers", "params", "step ms",
@@ -117,9 +157,9 @@ final class BenchClusterCommand implements Callable<Integer> {
   }
 
   private void localSgd() throws Exception {
-    Measured every = run("sync-every-1", spec("resnet18-narrow", 64, 32, epochs, 1.0, 1), 0, 2);
-    Measured local = run("sync-every-4", spec("resnet18-narrow", 64, 32, epochs, 1.0, 4), 0, 2);
-    out.printf(Locale.ROOT, "%nlocal SGD (resnet18-narrow, 64 px, global batch 32, %d epochs, 2 worker JVMs)%n", epochs);
+    Measured every = run("sync-every-1", spec("resnet18-narrow", 64, 16, epochs, 1.0, 1), 0, 2);
+    Measured local = run("sync-every-4", spec("resnet18-narrow", 64, 16, epochs, 1.0, 4), 0, 2);
+    out.printf(Locale.ROOT, "%nlocal SGD (resnet18-narrow, 64 px, global batch 16, %d epochs, 2 worker JVMs)%n", epochs);
     out.printf(Locale.ROOT, "  sync_every 1: %7.1f img/s, test mAP %.2f%n", every.imagesPerSecond(), every.testMap());
     out.printf(Locale.ROOT, "  sync_every 4: %7.1f img/s, test mAP %.2f%n", local.imagesPerSecond(), local.testMap());
     out.printf(Locale.ROOT, "  throughput ratio %.2f, mAP difference %+.2f points%n",
@@ -139,15 +179,36 @@ final class BenchClusterCommand implements Callable<Integer> {
     return SpecLoader.builtIn().load(json, "bench-cluster").spec();
   }
 
+  /** A step and when the runner reported it. */
+  private record TimedStep(StepProgress step, long endNanos) {}
+
   /** Step timings and outcome of one run. */
-  private record Measured(List<StepProgress> timed, double testMap) {
+  private record Measured(List<StepProgress> timed, double trainingImagesPerSecond, double testMap) {
     int steps() {
       return timed.size();
     }
 
+    /**
+     * Training throughput by the wall clock between consecutive steps of the same epoch: it counts
+     * everything between two steps (parameter averaging with local SGD, the runner's own work) but
+     * not the evaluation and checkpoint at epoch ends.
+     */
+    static double throughput(List<TimedStep> steps) {
+      long samples = 0;
+      long nanos = 0;
+      for (int i = 1; i < steps.size(); i++) {
+        StepProgress previous = steps.get(i - 1).step();
+        StepProgress current = steps.get(i).step();
+        if (current.epoch() == previous.epoch() && current.step() > WARM_UP_STEPS) {
+          samples += current.samples();
+          nanos += steps.get(i).endNanos() - steps.get(i - 1).endNanos();
+        }
+      }
+      return samples / (nanos / 1e9);
+    }
+
     double imagesPerSecond() {
-      double seconds = timed.stream().mapToDouble(StepProgress::stepSeconds).sum();
-      return timed.stream().mapToInt(StepProgress::samples).sum() / seconds;
+      return trainingImagesPerSecond;
     }
 
     double exchangeShare() {
@@ -163,7 +224,7 @@ final class BenchClusterCommand implements Callable<Integer> {
       return median(timed.stream().map(StepProgress::exchangeSeconds).toList());
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
       List<Double> sorted = new ArrayList<>(values);
       Collections.sort(sorted);
       return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
@@ -172,13 +233,11 @@ final class BenchClusterCommand implements Callable<Integer> {
 
   /** Runs a spec with {@code local} workers in this JVM and {@code processes} worker JVMs. */
   private Measured run(String name, ExperimentSpec runSpec, int local, int processes) throws Exception {
-    List<StepProgress> steps = Collections.synchronizedList(new ArrayList<>());
+    List<TimedStep> steps = Collections.synchronizedList(new ArrayList<>());
     RunListener listener = new RunListener() {
       @Override
       public void onStep(StepProgress progress) {
-        if (progress.step() > WARM_UP_STEPS) {
-          steps.add(progress);
-        }
+        steps.add(new TimedStep(progress, System.nanoTime()));
       }
     };
     Path runs = workDir.resolve("runs");
@@ -196,10 +255,11 @@ final class BenchClusterCommand implements Callable<Integer> {
       if (outcome.state() != RunState.COMPLETED) {
         throw new IllegalStateException(name + " failed: " + outcome.reason());
       }
-      out.printf(Locale.ROOT, "  [%s: %d timed steps, test mAP %.2f]%n", name, steps.size(),
+      List<StepProgress> timed = steps.stream().map(TimedStep::step).filter(s -> s.step() > WARM_UP_STEPS).toList();
+      out.printf(Locale.ROOT, "  [%s: %d timed steps, test mAP %.2f]%n", name, timed.size(),
           outcome.result().orElseThrow().testMap());
       out.flush();
-      return new Measured(List.copyOf(steps), outcome.result().orElseThrow().testMap());
+      return new Measured(timed, Measured.throughput(steps), outcome.result().orElseThrow().testMap());
     }
   }
 }

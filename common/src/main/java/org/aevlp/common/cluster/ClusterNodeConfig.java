@@ -13,7 +13,8 @@ import java.util.Set;
  * @param hostname address other nodes reach this one at (loopback on one machine)
  * @param port remoting port; 0 picks a free one
  * @param seedNodes seed nodes as {@code host:port} or full {@code pekko://aevlp@host:port}
- *     addresses; empty: the node joins itself (an embedded one-JVM cluster, or the first node)
+ *     addresses (kept in the full form); empty: the node joins itself (an embedded one-JVM cluster,
+ *     or the first node)
  * @param roles cluster roles: {@code coordinator}, {@code worker}, {@code labeler}
  */
 public record ClusterNodeConfig(String hostname, int port, List<String> seedNodes, Set<String> roles) {
@@ -29,7 +30,7 @@ public record ClusterNodeConfig(String hostname, int port, List<String> seedNode
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: must be in [0, 65535], got " + port);
     }
-    seedNodes = List.copyOf(seedNodes);
+    seedNodes = seedNodes.stream().map(ClusterNodeConfig::seedAddress).toList();
     roles = Set.copyOf(roles);
   }
 
@@ -45,7 +46,7 @@ public record ClusterNodeConfig(String hostname, int port, List<String> seedNode
         .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles.stream().sorted().toList()))
         .withValue("pekko.cluster.seed-nodes",
-            ConfigValueFactory.fromIterable(seedNodes.stream().map(ClusterNodeConfig::seedAddress).toList()));
+            ConfigValueFactory.fromIterable(seedNodes));
     return overrides
         .withFallback(node)
         .withFallback(ConfigFactory.parseResources("aevlp-cluster.conf"))
