@@ -103,24 +103,27 @@ final class BenchClusterCommand implements Callable<Integer> {
     Measured two = run("scaling-2jvm", base, 0, 2);
     double ratio = two.imagesPerSecond() / one.imagesPerSecond();
     out.printf(Locale.ROOT, "%nscaling (resnet18-narrow, 64 px, global batch 32, 1 thread per worker JVM)%n");
-    out.printf(Locale.ROOT, "  1 worker JVM : %7.1f img/s (%d timed steps)%n", one.imagesPerSecond(), one.steps());
-    out.printf(Locale.ROOT, "  2 worker JVMs: %7.1f img/s (%d timed steps)%n", two.imagesPerSecond(), two.steps());
+    for (Measured m : List.of(one, two)) {
+      out.printf(Locale.ROOT, "  %s: %7.1f img/s; median step %.1f ms = slowest compute %.1f ms + exchange %.1f ms"
+          + " + rest (%d timed steps)%n", m == one ? "1 worker JVM " : "2 worker JVMs", m.imagesPerSecond(),
+          1000 * m.medianStepSeconds(), 1000 * m.medianComputeSeconds(), 1000 * m.medianExchangeSeconds(), m.steps());
+    }
     out.printf(Locale.ROOT, "  ratio %.2f, scaling efficiency %.0f %%%n", ratio, 100 * ratio / 2);
     out.flush();
   }
 
   /** The TensorChannel alone: push and pull of ResNet-sized buffers over gRPC on loopback, no training. */
   private void channel() throws Exception {
-    out.printf(Locale.ROOT, "%ntensor channel alone (gRPC on loopback, 1 MiB chunks, median of 5 after 2 warm-up)%n");
+    out.printf(Locale.ROOT, "%ntensor channel alone (gRPC on loopback, 1 MiB chunks, median of 20 after 2 warm-up)%n");
     try (TensorStore store = TensorStore.open();
         TensorChannelServer server = TensorChannelServer.start(store, "127.0.0.1", 0);
         GrpcTensorTransport transport = new GrpcTensorTransport("127.0.0.1", server.port())) {
-      for (long floats : new long[] {11_176_512L + 5_130L, 23_508_032L + 20_490L}) {
+      for (long floats : new long[] {703_386L, 11_176_512L + 5_130L, 23_508_032L + 20_490L}) {
         float[] buffer = new float[(int) floats];
         java.util.Arrays.fill(buffer, 0.5f);
         List<Double> push = new ArrayList<>();
         List<Double> pull = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 22; i++) {
           long start = System.nanoTime();
           transport.publish("bench/" + i, buffer);
           long pushed = System.nanoTime();
@@ -218,6 +221,10 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     double medianStepSeconds() {
       return median(timed.stream().map(StepProgress::stepSeconds).toList());
+    }
+
+    double medianComputeSeconds() {
+      return median(timed.stream().map(StepProgress::computeSeconds).toList());
     }
 
     double medianExchangeSeconds() {

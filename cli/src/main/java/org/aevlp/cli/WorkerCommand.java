@@ -11,6 +11,7 @@ import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.worker.actor.NetworkReplicaFactory;
 import org.aevlp.worker.actor.WorkerSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Run a training worker: join the cluster, register with the coordinator's runners and train replicas.",
+      "The worker stops when the coordinator leaves the cluster (run it under a supervisor to rejoin the next one).",
       "Exit codes: 0 after the cluster ended, 2 bad arguments."
     })
 final class WorkerCommand implements Callable<Integer> {
@@ -86,6 +88,7 @@ final class WorkerCommand implements Callable<Integer> {
         .withForceGrpcTensors(forceGrpcTensors);
     ActorSystem<Void> system = ClusterNodes.start(node, mode);
     WorkerNode.spawn(system, 1, 1, settings, new NetworkReplicaFactory(device));
+    system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());
     spec.commandLine().getOut().printf(Locale.ROOT, "worker joined via %s%n",
         seedNodes.isEmpty() ? mode : String.join(",", seedNodes));
     spec.commandLine().getOut().flush();

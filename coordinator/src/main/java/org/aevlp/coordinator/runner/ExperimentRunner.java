@@ -425,6 +425,10 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     if (status.state() != RunState.RUNNING) {
       moveTo(RunState.RUNNING, "");
     }
+    if (step == 0 && spec.getPerWorkerBsize()) {
+      // the DDP convention: the global batch is bsize per worker, fixed for the epoch at its start
+      startEpoch(epoch);
+    }
     List<ActorRef<Command>> participants = ready();
     if (spec.getMaxWorkers() > 0 && participants.size() > spec.getMaxWorkers()) {
       participants = participants.subList(0, spec.getMaxWorkers());
