@@ -126,7 +126,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     try {
       session = ExperimentSession.open(command.experimentId(), command.specJson(), command.tensorEndpoint(), settings,
           replicas, labelers);
-      GradMode.offOnThisThread();
       ReplicaTrainer trainer = session.trainer();
       getContext().getLog().info("prepared experiment {}: {} parameters, {} BatchNorm statistics, tensors {}",
           command.experimentId(), trainer.trainableLayout().totalFloats(),
@@ -161,7 +160,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
       return this;
     }
     try {
-      GradMode.offOnThisThread();
       double dataSeconds = (System.nanoTime() - loaded.requestedNanos()) / 1e9;
       PreparedBatch prepared = loaded.batch();
       ReplicaTrainer trainer = session.trainer();
@@ -203,7 +201,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
       return this;
     }
     try {
-      GradMode.offOnThisThread();
       long start = System.nanoTime();
       float[] gradient = session.transport().fetch(command.tensorKey(), TENSOR_WAIT);
       long fetched = System.nanoTime();
@@ -221,7 +218,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
       return this;
     }
     try {
-      GradMode.offOnThisThread();
       ReplicaTrainer trainer = session.trainer();
       float[] values = switch (command.part()) {
         case WHOLE_REPLICA -> FloatChunks.fromBytes(trainer.checkpoint().toBytes());
@@ -241,7 +237,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
       return this;
     }
     try {
-      GradMode.offOnThisThread();
       ReplicaTrainer trainer = session.trainer();
       float[] values = session.transport().fetch(command.tensorKey(), TENSOR_WAIT);
       switch (command.part()) {
@@ -263,7 +258,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
       return this;
     }
     try {
-      GradMode.offOnThisThread();
       int[] indices = command.indices().stream().mapToInt(Integer::intValue).toArray();
       LoadedSamples samples = session.loader(command.split()).load(indices);
       int classes = session.numClasses();

@@ -125,11 +125,24 @@ public final class GprLoss extends Loss {
   /** {@code (mean_b Σ_c p - expectedNumPos)² / numClasses²}, before the weight {@code reg}. */
   NDArray regularizer(NDArray p) {
     double classesSquared = (double) params.numClasses() * params.numClasses();
-    return p.sum(new int[] {1}).mean().sub(params.expectedNumPos()).square().div(classesSquared);
+    return p.sum(new int[] {1})
+        .mean()
+        .sub(scalarLike(p, params.expectedNumPos()))
+        .square()
+        .div(scalarLike(p, classesSquared));
+  }
+
+  /**
+   * A 0-d constant of {@code like}'s type. DJL turns a Java number operand into a float64 array, and
+   * two 0-d arrays combine to the wider type, so the scalar tail of the loss would turn a float32
+   * network's loss into float64.
+   */
+  private static NDArray scalarLike(NDArray like, double value) {
+    return like.getManager().create(value).toType(like.getDataType(), false);
   }
 
   private NDArray total(LossInputs inputs, NDArray p, NDArray k, NDArray v) {
-    return elementLosses(inputs, p, k, v).mean().add(regularizer(p).mul(params.reg()));
+    return elementLosses(inputs, p, k, v).mean().add(regularizer(p).mul(scalarLike(p, params.reg())));
   }
 
   private NDArray unknownTerm(NDArray p, NDArray applies, NDArray k, NDArray v) {

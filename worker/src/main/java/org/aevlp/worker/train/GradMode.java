@@ -1,4 +1,4 @@
-package org.aevlp.worker.actor;
+package org.aevlp.worker.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,7 +8,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * loads the engine, and a GradientCollector restores the mode it found when it closes; so on any
  * other thread (a second actor system's dispatcher, a replaced pool thread) the optimizer's
  * in-place updates of leaf parameters would fail ("a leaf Variable that requires grad is being
- * used in an in-place operation"). Workers switch it off before every replica operation.
+ * used in an in-place operation"). The replica switches it off before every operation that writes
+ * parameters or optimizer state, and before inference.
  */
 final class GradMode {
 
