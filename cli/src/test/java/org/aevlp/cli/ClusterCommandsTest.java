@@ -41,4 +41,14 @@ class ClusterCommandsTest {
     assertEquals(2, run(err, "worker", "--seed-nodes", "localhost"));
     assertTrue(err.toString().contains("seed-nodes: expected host:port"), err.toString());
   }
+
+  @Test
+  void kubernetesBootstrapConfigurationUsesKubernetesApiDiscoveryWithoutSeeds() {
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseResources("aevlp-kubernetes.conf")
+        .resolve();
+    assertEquals("kubernetes-api",
+        config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+    assertTrue(config.getStringList("pekko.cluster.seed-nodes").isEmpty());
+    assertEquals("management", config.getString("pekko.discovery.kubernetes-api.pod-port-name"));
+  }
 }

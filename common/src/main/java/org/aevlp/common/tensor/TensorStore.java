@@ -73,7 +73,6 @@ public final class TensorStore implements AutoCloseable {
     try {
       return whenPublished(key).get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      entries.computeIfPresent(key, (k, f) -> f.isDone() ? f : null);
       throw new TimeoutException("tensor '" + key + "' was not published within " + wait.toMillis() + " ms");
     } catch (ExecutionException e) {
       throw new IllegalStateException("tensor '" + key + "' failed", e.getCause());

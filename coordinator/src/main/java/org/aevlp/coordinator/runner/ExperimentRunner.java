@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +46,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
 
 /**
  * Runs one experiment over the live workers (DESIGN §3): the epoch plan, one synchronous step at a
@@ -667,19 +669,16 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     diverged = true;
   }
 
-  org.slf4j.Logger log() {
+  Logger log() {
     return getContext().getLog();
   }
 
   private static String seconds(Duration duration) {
-    return String.format(java.util.Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
+    return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
   }
 
   /** Duration helper for operations. */
   static double seconds(long fromNanos) {
     return (System.nanoTime() - fromNanos) / 1e9;
   }
-
-  /** How long to wait for buffers the runner knows are published (they are, by protocol). */
-  static final Duration PUBLISHED = Duration.ofSeconds(5);
 }

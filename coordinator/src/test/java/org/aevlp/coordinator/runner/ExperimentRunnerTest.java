@@ -167,4 +167,27 @@ class ExperimentRunnerTest {
     assertEquals(RunState.FAILED, run.read().status().state());
     assertTrue(run.read().status().message().contains("pause timeout"));
   }
+
+  @Test
+  void losingTheLastWorkerPausesTheRunAndANewWorkerRestartsTheEpoch() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> m.epoch() == 2 && m.step() == 1), "only");
+    List<RunState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Ending ending = new Ending() {
+      @Override
+      public void onState(RunState state, String message) {
+        states.add(state);
+        if (state == RunState.PAUSED) {
+          testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false), "replacement");
+        }
+      }
+    };
+    RunDirectory run = startRunner("paused", 3, Duration.ofSeconds(30), ending);
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+    assertEquals(List.of(RunState.RUNNING, RunState.PAUSED, RunState.RUNNING, RunState.COMPLETED), states);
+    assertTrue(journal.contains("replacement load WHOLE_REPLICA"),
+        "the replacement starts from the epoch-1 checkpoint:\n" + String.join("\n", journal));
+    List<EpochSampleCount> counts = SampleCountLog.read(run.path());
+    assertEquals(List.of(1, 2, 3), counts.stream().map(EpochSampleCount::epoch).toList());
+    counts.forEach(count -> assertTrue(count.exactlyOnce() && count.trained() == TRAIN, count.toString()));
+  }
 }
