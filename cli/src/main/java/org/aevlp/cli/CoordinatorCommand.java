@@ -19,6 +19,7 @@ import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.coordinator.runner.EpochSampleCount;
+import org.aevlp.coordinator.runner.ExperimentRunner;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.StepProgress;
@@ -91,6 +92,12 @@ final class CoordinatorCommand implements Callable<Integer> {
       return 2;
     }
     parsed.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+    try {
+      ExperimentRunner.requireSupported(parsed.spec());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("aevlp coordinator: " + config + ": " + e.getMessage());
+      return 2;
+    }
     if (pauseTimeoutSeconds < 1 || workersToStart < 1) {
       throw new ParameterException(spec.commandLine(), "--pause-timeout and --workers-to-start must be >= 1");
     }

@@ -75,8 +75,11 @@ public final class CoordinatorNode implements AutoCloseable {
    * Starts running a validated spec as run {@code runId}; the future completes when it ends.
    *
    * @param progress also told everything (may be {@link RunListener#NONE})
+   * @throws IllegalArgumentException naming the field when the spec asks for what the runner does
+   *     not support
    */
   public CompletableFuture<Outcome> run(String runId, ExperimentSpec spec, RunListener progress) throws IOException {
+    ExperimentRunner.requireSupported(spec);
     SpmlDataset dataset = ExperimentDataset.open(spec, settings.dataDir());
     String specJson = SpecJson.toJson(spec);
     RunDirectory run = runs.create(runId, specJson, RunStatus.queued(System.currentTimeMillis()));

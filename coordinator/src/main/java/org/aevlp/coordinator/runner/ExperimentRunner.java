@@ -162,6 +162,24 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       RunnerSettings settings,
       RunListener listener) {}
 
+  /**
+   * Rejects specs asking for what this runner does not do yet, naming the field.
+   *
+   * @throws IllegalArgumentException for {@code scale_lr: true} (the replicas' learning rate is
+   *     fixed when they are built) and {@code checkpoint_every_steps > 0} (checkpoints are taken
+   *     at epoch ends only)
+   */
+  public static void requireSupported(ExperimentSpec spec) {
+    if (spec.getScaleLr()) {
+      throw new IllegalArgumentException("scale_lr: linear learning-rate scaling is not supported yet; set it to false"
+          + " and scale lr yourself");
+    }
+    if (spec.getCheckpointEverySteps() > 0) {
+      throw new IllegalArgumentException("checkpoint_every_steps: only epoch checkpoints are supported yet; set it"
+          + " to 0");
+    }
+  }
+
   /** A runner that starts at once: subscribes to workers and trains when one is ready. */
   public static Behavior<Message> create(RunnerInputs inputs) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {

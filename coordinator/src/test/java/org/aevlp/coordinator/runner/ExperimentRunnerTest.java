@@ -190,4 +190,15 @@ class ExperimentRunnerTest {
     assertEquals(List.of(1, 2, 3), counts.stream().map(EpochSampleCount::epoch).toList());
     counts.forEach(count -> assertTrue(count.exactlyOnce() && count.trained() == TRAIN, count.toString()));
   }
+
+  @Test
+  void specFieldsTheRunnerDoesNotSupportAreRejectedByName() throws Exception {
+    ExperimentSpec scaled = SpecLoader.builtIn().load("""
+        {"dataset": "synthetic", "data_dir": "/nowhere", "per_worker_bsize": true, "scale_lr": true}
+        """, "test").spec();
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> ExperimentRunner.requireSupported(scaled));
+    assertTrue(e.getMessage().startsWith("scale_lr:"), e.getMessage());
+  }
 }
