@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol;
 import org.aevlp.coordinator.runner.RunListener;
@@ -87,7 +90,7 @@ public final class LoopbackCluster implements AutoCloseable {
           replyTo -> Receptionist.find(WorkerProtocol.WORKER_SERVICE, replyTo), Duration.ofSeconds(5),
           system.scheduler()).toCompletableFuture().get();
       return listing.getServiceInstances(WorkerProtocol.WORKER_SERVICE).size();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("the Receptionist did not answer", e.getCause());
     }
   }
@@ -99,16 +102,18 @@ public final class LoopbackCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (ChildJvm child : children) {
       child.close();
     }
     coordinator.close();
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("actor system did not terminate cleanly", e.getCause());
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the coordinator's actor system did not terminate cleanly", e);
     }
   }
 }

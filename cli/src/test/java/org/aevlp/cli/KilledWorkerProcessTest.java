@@ -51,7 +51,7 @@ class KilledWorkerProcessTest {
   private ChildJvm victim;
 
   @AfterEach
-  void killChildren() throws InterruptedException {
+  void killChildren() {
     for (ChildJvm child : new ChildJvm[] {coordinator, survivor, victim}) {
       if (child != null) {
         child.close();

@@ -34,7 +34,7 @@ final class TrainingStep extends Operation {
   private final int step;
   private final List<int[]> slots;
   private final List<int[]> nextSlots;
-  private final ActorRef<Command>[] assigned;
+  private final List<ActorRef<Command>> assigned;
   private final int[] attempts;
   private final MicroBatchDone[] results;
   private final Set<ActorRef<Command>> appliers;
@@ -50,7 +50,6 @@ final class TrainingStep extends Operation {
   private double pullSeconds;
   private double wallSeconds;
 
-  @SuppressWarnings("unchecked")
   TrainingStep(ExperimentRunner runner, int epoch, int step, int[] batch, int[] nextBatch,
       List<ActorRef<Command>> participants, List<ActorRef<Command>> ready, boolean localSgd, boolean headOnly) {
     super(runner);
@@ -58,10 +57,7 @@ final class TrainingStep extends Operation {
     this.step = step;
     this.slots = EpochPlan.split(batch, participants.size());
     this.nextSlots = nextBatch.length == 0 ? List.of() : EpochPlan.split(nextBatch, participants.size());
-    this.assigned = new ActorRef[slots.size()];
-    for (int i = 0; i < slots.size(); i++) {
-      assigned[i] = participants.get(i);
-    }
+    this.assigned = new ArrayList<>(participants.subList(0, slots.size()));
     this.attempts = new int[slots.size()];
     this.results = new MicroBatchDone[slots.size()];
     this.appliers = new LinkedHashSet<>(ready);
@@ -80,7 +76,7 @@ final class TrainingStep extends Operation {
     List<Integer> indices = Arrays.stream(slots.get(slot)).boxed().toList();
     List<Integer> hint = attempts[slot] == 0 && slot < nextSlots.size()
         ? Arrays.stream(nextSlots.get(slot)).boxed().toList() : List.of();
-    assigned[slot].tell(new RunMicroBatch(runner.experimentId(), epoch, step, slot, indices, attempts[slot], hint,
+    assigned.get(slot).tell(new RunMicroBatch(runner.experimentId(), epoch, step, slot, indices, attempts[slot], hint,
         localSgd, headOnly, runner.replies()));
   }
 
@@ -89,7 +85,7 @@ final class TrainingStep extends Operation {
     if (reply instanceof MicroBatchDone done && done.epoch() == epoch && done.step() == step) {
       int slot = done.slot();
       if (slot < 0 || slot >= slots.size() || results[slot] != null || done.attempt() != attempts[slot]
-          || !done.worker().equals(assigned[slot])) {
+          || !done.worker().equals(assigned.get(slot))) {
         return;
       }
       results[slot] = done;
@@ -119,17 +115,17 @@ final class TrainingStep extends Operation {
       return;
     }
     for (int slot = 0; slot < slots.size(); slot++) {
-      if (results[slot] == null && assigned[slot].equals(worker)) {
+      if (results[slot] == null && assigned.get(slot).equals(worker)) {
         attempts[slot]++;
         if (attempts[slot] >= runner.settings().maxAttempts()) {
           runner.operationFailed("micro-batch " + epoch + "/" + step + "/" + slot + " failed on "
               + attempts[slot] + " workers");
           return;
         }
-        assigned[slot] = leastLoaded(live);
+        assigned.set(slot, leastLoaded(live));
         reruns++;
         runner.log().info("re-running micro-batch {}/{}/{} (attempt {}) on {}", epoch, step, slot, attempts[slot],
-            assigned[slot].path());
+            assigned.get(slot).path());
         send(slot);
       }
     }
@@ -142,7 +138,7 @@ final class TrainingStep extends Operation {
   private long pendingOn(ActorRef<Command> worker) {
     long pending = 0;
     for (int slot = 0; slot < slots.size(); slot++) {
-      if (results[slot] == null && assigned[slot].equals(worker)) {
+      if (results[slot] == null && assigned.get(slot).equals(worker)) {
         pending++;
       }
     }
