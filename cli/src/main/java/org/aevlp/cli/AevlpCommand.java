@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Single-positive multi-label training with AEVLP (GPR loss + DAMP pseudo-labels) on a cluster.",
     subcommands = {
-      CommandLine.HelpCommand.class, DatasetCommand.class, LabelerCommand.class, BenchCommand.class
+      CommandLine.HelpCommand.class,
+      DatasetCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      LabelerCommand.class,
+      BenchCommand.class
     })
 public final class AevlpCommand implements Runnable {
 

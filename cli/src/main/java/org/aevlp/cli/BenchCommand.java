@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: programs that print measured figures (not pass/fail tests).",
-    subcommands = {TrainStepBenchCommand.class, BenchLabelerCommand.class})
+    subcommands = {TrainStepBenchCommand.class, BenchLabelerCommand.class, BenchClusterCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,8 +13,6 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 enum PendingCommand {
   DEMO("demo", "Embedded cluster demo: AEVLP vs AN on synthetic data.", "issue #6 (experiments and demo)"),
   LOCAL("local", "Embedded cluster for any config (--config FILE --workers N).", "issue #6"),
-  COORDINATOR("coordinator", "Run the coordinator process of a cluster.", "issue #5 (cluster engine)"),
-  WORKER("worker", "Run a training worker process of a cluster.", "issue #5"),
   SUBMIT("submit", "Submit an experiment config to a coordinator.", "issue #7 (client)"),
   WATCH("watch", "Follow an experiment's progress.", "issue #7"),
   LIST("list", "List experiments.", "issue #7"),

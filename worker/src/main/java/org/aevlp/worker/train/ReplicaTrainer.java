@@ -113,6 +113,7 @@ public final class ReplicaTrainer implements AutoCloseable {
    * epochs or with {@code freeze_feature_extractor}).
    */
   public void applyGradients(float[] gradient, boolean headOnly) {
+    GradMode.offOnThisThread();
     try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       optimizer.step(gradient, step, headOnly);
@@ -121,6 +122,7 @@ public final class ReplicaTrainer implements AutoCloseable {
 
   /** Sigmoid scores (N×classes, row-major) of a batch in inference mode. */
   public float[] predict(MicroBatch batch) {
+    GradMode.offOnThisThread();
     try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray logits = network.forward(parameterStore, new NDList(batch.imagesOn(step)), false).singletonOrThrow();
@@ -172,6 +174,7 @@ public final class ReplicaTrainer implements AutoCloseable {
   }
 
   private void withStepManager(Consumer<NDManager> action) {
+    GradMode.offOnThisThread();
     try (NDManager step = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       action.accept(step);

@@ -1,0 +1,52 @@
+package org.aevlp.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Locale;
+import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+
+/** Starts the actor system of an aevlp node and makes it join its cluster. */
+public final class ClusterNodes {
+
+  /** How a node finds the cluster. */
+  public enum Discovery {
+    /** Configured seed nodes ({@code --seed-nodes}); none: the node forms a cluster by itself. */
+    SEED_NODES,
+    /** Pekko Management Cluster Bootstrap with Kubernetes API discovery ({@code aevlp-kubernetes.conf}). */
+    KUBERNETES;
+
+    static Discovery parse(String name) {
+      return switch (name.toLowerCase(Locale.ROOT)) {
+        case "seed-nodes", "seed" -> SEED_NODES;
+        case "kubernetes", "k8s" -> KUBERNETES;
+        default -> throw new IllegalArgumentException("--discovery: expected seed-nodes or kubernetes, got " + name);
+      };
+    }
+  }
+
+  private ClusterNodes() {}
+
+  /** An actor system for {@code node}, joined to its cluster as {@code discovery} says. */
+  public static ActorSystem<Void> start(ClusterNodeConfig node, Discovery discovery) {
+    Config overrides = discovery == Discovery.KUBERNETES
+        ? ConfigFactory.parseResources("aevlp-kubernetes.conf").resolve()
+        : ConfigFactory.empty();
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), ClusterNodeConfig.SYSTEM_NAME, node.toConfig(overrides));
+    if (discovery == Discovery.KUBERNETES) {
+      PekkoManagement.get(Adapter.toClassic(system)).start();
+      ClusterBootstrap.get(Adapter.toClassic(system)).start();
+    } else if (node.joinsItself()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    return system;
+  }
+}

@@ -1,0 +1,63 @@
+package org.aevlp.coordinator.runner;
+
+import java.io.IOException;
+import java.util.List;
+import org.aevlp.common.cluster.TensorKeys;
+import org.aevlp.common.cluster.WorkerProtocol.Command;
+import org.aevlp.common.cluster.WorkerProtocol.PublishState;
+import org.aevlp.common.cluster.WorkerProtocol.Reply;
+import org.aevlp.common.cluster.WorkerProtocol.StatePart;
+import org.aevlp.common.cluster.WorkerProtocol.StatePublished;
+import org.aevlp.common.runs.CheckpointRef;
+import org.aevlp.common.tensor.FloatChunks;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Writes the epoch's checkpoint: one ready replica (they are identical after the step barrier and
+ * the BatchNorm average) publishes its whole state, which goes to the run directory as is.
+ */
+final class CheckpointCapture extends Operation {
+
+  private ActorRef<Command> source;
+  private String key;
+
+  CheckpointCapture(ExperimentRunner runner, List<ActorRef<Command>> ready) {
+    super(runner);
+    this.source = ready.get(0);
+  }
+
+  @Override
+  void start() {
+    key = TensorKeys.replicaState(runner.experimentId(), StatePart.WHOLE_REPLICA, runner.nextSerial());
+    source.tell(new PublishState(runner.experimentId(), StatePart.WHOLE_REPLICA, key, runner.replies()));
+  }
+
+  @Override
+  void onReply(Reply reply) {
+    if (!(reply instanceof StatePublished p) || !p.worker().equals(source) || !p.tensorKey().equals(key)) {
+      return;
+    }
+    float[] state = runner.store().peek(key).orElseThrow(() ->
+        new IllegalStateException("state " + key + " was announced but is not in the tensor store"));
+    runner.store().remove(key);
+    try {
+      CheckpointRef ref = runner.run().writeCheckpoint(runner.epoch(), runner.globalStep(), FloatChunks.toBytes(state));
+      runner.operationFinished();
+      runner.checkpointWritten(ref);
+    } catch (IOException e) {
+      runner.operationFailed("cannot write the checkpoint of epoch " + runner.epoch() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  void onWorkerLost(ActorRef<Command> worker) {
+    if (worker.equals(source)) {
+      runner.store().remove(key);
+      List<ActorRef<Command>> ready = runner.readyWorkers();
+      if (!ready.isEmpty()) {
+        source = ready.get(0);
+        start();
+      }
+    }
+  }
+}

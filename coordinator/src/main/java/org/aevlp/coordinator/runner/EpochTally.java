@@ -1,0 +1,87 @@
+package org.aevlp.coordinator.runner;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.aevlp.common.eval.PseudoLabelCounts;
+
+/** What one epoch's steps added up to: losses, sample use, pseudo-label counts, re-runs. */
+final class EpochTally {
+
+  private final int epoch;
+  private final int planned;
+  private final int[] uses;
+  private final long startNanos = System.nanoTime();
+  private final Set<String> workers = new LinkedHashSet<>();
+  private long trained;
+  private long skipped;
+  private double lossSum;
+  private PseudoLabelCounts pseudoLabels = PseudoLabelCounts.ZERO;
+  private int reruns;
+  private double valMap = Double.NaN;
+
+  EpochTally(int epoch, int planned, int trainSize) {
+    this.epoch = epoch;
+    this.planned = planned;
+    this.uses = new int[trainSize];
+  }
+
+  void add(TrainingStep step) {
+    for (int index : step.usedIndices()) {
+      uses[index]++;
+    }
+    trained += step.samples();
+    skipped += step.skipped();
+    lossSum += step.lossSum();
+    pseudoLabels = pseudoLabels.plus(step.pseudoLabels());
+    reruns += step.reruns();
+    workers.addAll(step.workerNames());
+  }
+
+  void validation(double map) {
+    valMap = map;
+  }
+
+  double valMap() {
+    return valMap;
+  }
+
+  double meanLoss() {
+    return trained == 0 ? 0 : lossSum / trained;
+  }
+
+  long samplesTrained() {
+    return trained;
+  }
+
+  long samplesSkipped() {
+    return skipped;
+  }
+
+  int reruns() {
+    return reruns;
+  }
+
+  int workersSeen() {
+    return workers.size();
+  }
+
+  PseudoLabelCounts pseudoLabels() {
+    return pseudoLabels;
+  }
+
+  double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  EpochSampleCount sampleCount() {
+    int distinct = 0;
+    int maxUses = 0;
+    for (int u : uses) {
+      if (u > 0) {
+        distinct++;
+      }
+      maxUses = Math.max(maxUses, u);
+    }
+    return new EpochSampleCount(epoch, planned, trained, distinct, maxUses, skipped, reruns);
+  }
+}

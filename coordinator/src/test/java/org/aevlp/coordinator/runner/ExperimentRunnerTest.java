@@ -1,0 +1,204 @@
+package org.aevlp.coordinator.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
+import org.aevlp.common.data.LabelMatrix;
+import org.aevlp.common.data.SpmlDataset;
+import org.aevlp.common.data.SpmlSplit;
+import org.aevlp.common.runs.EpochRecord;
+import org.aevlp.common.runs.RunDirectory;
+import org.aevlp.common.runs.RunResult;
+import org.aevlp.common.runs.RunState;
+import org.aevlp.common.runs.RunStatus;
+import org.aevlp.common.runs.RunStore;
+import org.aevlp.common.spec.SpecJson;
+import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.common.tensor.TensorStore;
+import org.aevlp.proto.v1.ExperimentSpec;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner's bookkeeping with fake workers: re-runs, joins, pauses. */
+class ExperimentRunnerTest {
+
+  private static final int CLASSES = 10;
+  private static final int TRAIN = 24;
+
+  @TempDir Path temp;
+  private ActorTestKit testKit;
+  private TensorStore store;
+  private final Queue<String> journal = new ConcurrentLinkedQueue<>();
+
+  @BeforeEach
+  void start() {
+    testKit = ActorTestKit.create("runner-test", ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig());
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    store = TensorStore.open();
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+    store.close();
+  }
+
+  private static SpmlSplit split(String prefix, int rows) {
+    List<String> paths = new ArrayList<>();
+    byte[] labels = new byte[rows * CLASSES];
+    byte[] observed = new byte[rows * CLASSES];
+    for (int r = 0; r < rows; r++) {
+      paths.add(prefix + r + ".png");
+      labels[r * CLASSES + r % CLASSES] = 1;
+      labels[r * CLASSES + (r + 3) % CLASSES] = 1;
+      observed[r * CLASSES + r % CLASSES] = 1;
+    }
+    return new SpmlSplit(paths, LabelMatrix.of(rows, CLASSES, labels), LabelMatrix.of(rows, CLASSES, observed));
+  }
+
+  /** Listener that completes when the run ends. */
+  private static class Ending implements RunListener {
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+    final List<StepProgress> steps = new ArrayList<>();
+
+    @Override
+    public void onStep(StepProgress progress) {
+      steps.add(progress);
+    }
+
+    @Override
+    public void onCompleted(RunResult result) {
+      ended.complete("completed");
+    }
+
+    @Override
+    public void onFailed(String reason) {
+      ended.complete("failed: " + reason);
+    }
+  }
+
+  private RunDirectory startRunner(String id, int epochs, Duration pauseTimeout, RunListener listener)
+      throws Exception {
+    ExperimentSpec spec = SpecLoader.builtIn().load("""
+        {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
+         "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
+        """.formatted(epochs), "test").spec();
+    SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
+        List.of(), temp, List.of());
+    RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
+        RunStatus.queued(System.currentTimeMillis()));
+    RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(pauseTimeout)
+        .withWorkersToStart(1);
+    testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
+        run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener)), "runner-" + id);
+    return run;
+  }
+
+  @Test
+  void deadWorkersMicroBatchIsRerunOnceAndEverySampleCountsOncePerEpoch() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false), "steady");
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> m.epoch() == 1 && m.step() == 2), "doomed");
+    Ending ending = new Ending();
+    RunDirectory run = startRunner("rerun", 2, Duration.ofSeconds(30), ending);
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+
+    List<EpochSampleCount> counts = SampleCountLog.read(run.path());
+    assertEquals(2, counts.size());
+    for (EpochSampleCount count : counts) {
+      assertEquals(TRAIN, count.trained(), count.toString());
+      assertTrue(count.exactlyOnce(), count.toString());
+    }
+    assertEquals(1, counts.get(0).microbatchesRerun());
+    assertTrue(journal.stream().anyMatch(line -> line.matches("steady run 1/2/\\d attempt 1")),
+        String.join("\n", journal));
+    List<EpochRecord> epochs = run.readEpochs();
+    assertEquals(2, epochs.get(0).workers());
+    assertEquals(1, epochs.get(1).workers());
+    assertEquals(RunState.COMPLETED, run.read().status().state());
+  }
+
+  @Test
+  void aWorkerJoiningMidRunLoadsTheStateBeforeItsFirstMicroBatch() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 100), "first");
+    Ending ending = new Ending() {
+      @Override
+      public void onStep(StepProgress progress) {
+        super.onStep(progress);
+        if (progress.epoch() == 1 && progress.step() == 1) {
+          testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 100), "late");
+        }
+      }
+    };
+    startRunner("join", 3, Duration.ofSeconds(30), ending);
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+    List<String> late = journal.stream().filter(line -> line.startsWith("late ")).toList();
+    int load = late.indexOf("late load WHOLE_REPLICA");
+    int firstRun = late.stream().filter(line -> line.startsWith("late run")).findFirst().map(late::indexOf)
+        .orElse(-1);
+    assertTrue(load >= 0 && firstRun > load, late.toString());
+    assertTrue(journal.contains("first publish WHOLE_REPLICA"), String.join("\n", journal));
+    assertTrue(ending.steps.stream().anyMatch(s -> s.workers() == 2), ending.steps.toString());
+  }
+
+  @Test
+  void withoutWorkersTheRunPausesAndFailsAfterTheTimeoutWithTheReason() throws Exception {
+    Ending ending = new Ending();
+    RunDirectory run = startRunner("alone", 1, Duration.ofMillis(500), ending);
+    String outcome = ending.ended.get(30, TimeUnit.SECONDS);
+    assertTrue(outcome.startsWith("failed: no live worker for 0.5 s (pause timeout)"), outcome);
+    assertEquals(RunState.FAILED, run.read().status().state());
+    assertTrue(run.read().status().message().contains("pause timeout"));
+  }
+
+  @Test
+  void losingTheLastWorkerPausesTheRunAndANewWorkerRestartsTheEpoch() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> m.epoch() == 2 && m.step() == 1), "only");
+    List<RunState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Ending ending = new Ending() {
+      @Override
+      public void onState(RunState state, String message) {
+        states.add(state);
+        if (state == RunState.PAUSED) {
+          testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false), "replacement");
+        }
+      }
+    };
+    RunDirectory run = startRunner("paused", 3, Duration.ofSeconds(30), ending);
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+    assertEquals(List.of(RunState.RUNNING, RunState.PAUSED, RunState.RUNNING, RunState.COMPLETED), states);
+    assertTrue(journal.contains("replacement load WHOLE_REPLICA"),
+        "the replacement starts from the epoch-1 checkpoint:\n" + String.join("\n", journal));
+    List<EpochSampleCount> counts = SampleCountLog.read(run.path());
+    assertEquals(List.of(1, 2, 3), counts.stream().map(EpochSampleCount::epoch).toList());
+    counts.forEach(count -> assertTrue(count.exactlyOnce() && count.trained() == TRAIN, count.toString()));
+  }
+
+  @Test
+  void specFieldsTheRunnerDoesNotSupportAreRejectedByName() throws Exception {
+    ExperimentSpec scaled = SpecLoader.builtIn().load("""
+        {"dataset": "synthetic", "data_dir": "/nowhere", "per_worker_bsize": true, "scale_lr": true}
+        """, "test").spec();
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> ExperimentRunner.requireSupported(scaled));
+    assertTrue(e.getMessage().startsWith("scale_lr:"), e.getMessage());
+  }
+}

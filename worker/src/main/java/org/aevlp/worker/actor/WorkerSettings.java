@@ -1,0 +1,51 @@
+package org.aevlp.worker.actor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.aevlp.worker.labeling.RetryBackoff;
+
+/**
+ * How a worker runs.
+ *
+ * @param dataDir where this worker keeps datasets; empty: the spec's {@code data_dir}
+ * @param labelerAddresses labeler gRPC addresses ({@code host:port}), needed by specs with pseudo-labels
+ * @param decoderThreads image decoding threads
+ * @param labelerDeadline deadline of one labeler call
+ * @param labelerBackoff waits between labeler retries
+ * @param forceGrpcTensors use the gRPC tensor channel even when the coordinator shares this JVM
+ *     (tests and benchmarks of the network path)
+ */
+public record WorkerSettings(
+    Optional<Path> dataDir,
+    List<String> labelerAddresses,
+    int decoderThreads,
+    Duration labelerDeadline,
+    RetryBackoff labelerBackoff,
+    boolean forceGrpcTensors) {
+
+  public WorkerSettings {
+    labelerAddresses = List.copyOf(labelerAddresses);
+    if (decoderThreads < 1) {
+      throw new IllegalArgumentException("decoder threads: must be >= 1, got " + decoderThreads);
+    }
+  }
+
+  /** Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when possible. */
+  public static WorkerSettings of(Optional<Path> dataDir, List<String> labelerAddresses) {
+    return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false);
+  }
+
+  public WorkerSettings withForceGrpcTensors(boolean force) {
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force);
+  }
+
+  public WorkerSettings withDecoderThreads(int threads) {
+    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors);
+  }
+
+  public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors);
+  }
+}

@@ -1,0 +1,139 @@
+package org.aevlp.worker.labeling;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.aevlp.proto.v1.LabelerServiceGrpc;
+import org.aevlp.proto.v1.PseudoLabelRow;
+import org.aevlp.proto.v1.PseudoLabelsRequest;
+import org.aevlp.proto.v1.PseudoLabelsResponse;
+import org.aevlp.proto.v1.SampleRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gRPC client of the LabelerService (DESIGN §2): round-robin over the labeler addresses (each one
+ * a long-lived HTTP/2 channel, so several labeler pods share the load), a deadline per call, and
+ * retries with exponential backoff for as long as the labelers are unreachable or overloaded. The
+ * step waits meanwhile: training never goes on without the pseudo-labels the loss asked for.
+ */
+public final class LabelerClient implements PseudoLabelSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LabelerClient.class);
+
+  /** Statuses a retry can cure: the labeler is down, starting, overloaded or slow. */
+  private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE,
+      Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.UNKNOWN);
+
+  private final List<String> addresses;
+  private final List<ManagedChannel> channels;
+  private final Duration deadline;
+  private final RetryBackoff backoff;
+  private final AtomicInteger next = new AtomicInteger();
+
+  /**
+   * @param addresses labeler addresses as {@code host:port}, at least one
+   * @param deadline deadline of one call
+   * @param backoff waits between retries
+   */
+  public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("labeler: at least one address (host:port) is needed");
+    }
+    this.addresses = List.copyOf(addresses);
+    this.deadline = deadline;
+    this.backoff = backoff;
+    this.channels = new ArrayList<>();
+    for (String address : addresses) {
+      int colon = address.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("labeler: expected host:port, got '" + address + "'");
+      }
+      channels.add(NettyChannelBuilder
+          .forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
+          .usePlaintext()
+          .build());
+    }
+  }
+
+  @Override
+  public int[][] pseudoLabels(PseudoLabelQuery query) throws LabelerException, InterruptedException {
+    PseudoLabelsRequest request = toRequest(query);
+    for (int attempt = 0; ; attempt++) {
+      int index = Math.floorMod(next.getAndIncrement(), channels.size());
+      try {
+        PseudoLabelsResponse response = LabelerServiceGrpc.newBlockingStub(channels.get(index))
+            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            .pseudoLabels(request);
+        if (attempt > 0) {
+          LOG.info("labeler {} answered after {} failed attempt(s)", addresses.get(index), attempt);
+        }
+        return toRows(response, query);
+      } catch (StatusRuntimeException e) {
+        if (!RETRYABLE.contains(e.getStatus().getCode())) {
+          throw new LabelerException("labeler " + addresses.get(index) + " rejected the request for "
+              + query.indices().length + " samples of epoch " + query.epoch() + ": " + e.getStatus(), e);
+        }
+        Duration wait = backoff.delay(attempt);
+        LOG.warn("labeler {} unavailable ({}), attempt {}; the step waits, retrying in {} ms",
+            addresses.get(index), e.getStatus().getCode(), attempt + 1, wait.toMillis());
+        Thread.sleep(wait.toMillis());
+      }
+    }
+  }
+
+  private static PseudoLabelsRequest toRequest(PseudoLabelQuery query) {
+    PseudoLabelsRequest.Builder request = PseudoLabelsRequest.newBuilder()
+        .setDatasetId(query.datasetId())
+        .setEpoch(query.epoch())
+        .setSeed(query.seed())
+        .setParams(query.params());
+    for (int i = 0; i < query.indices().length; i++) {
+      SampleRef.Builder sample = SampleRef.newBuilder().setIndex(query.indices()[i]);
+      for (float v : query.observed().get(i)) {
+        sample.addObserved(v);
+      }
+      request.addSamples(sample);
+    }
+    return request.build();
+  }
+
+  private static int[][] toRows(PseudoLabelsResponse response, PseudoLabelQuery query) throws LabelerException {
+    int n = query.indices().length;
+    if (response.getRowsCount() != n) {
+      throw new LabelerException("labeler answered " + response.getRowsCount() + " rows for " + n + " samples");
+    }
+    int[][] rows = new int[n][];
+    for (int i = 0; i < n; i++) {
+      PseudoLabelRow row = response.getRows(i);
+      if (row.getIndex() != query.indices()[i] || row.getLabelsCount() != query.numClasses()) {
+        throw new LabelerException("labeler row " + i + " is for sample " + row.getIndex() + " with "
+            + row.getLabelsCount() + " labels; expected sample " + query.indices()[i] + " with " + query.numClasses());
+      }
+      rows[i] = new int[query.numClasses()];
+      for (int c = 0; c < rows[i].length; c++) {
+        int v = row.getLabels(c);
+        if (v < -1 || v > 1) {
+          throw new LabelerException("labeler row " + i + ", class " + c + ": pseudo-label " + v + " not in {-1, 0, 1}");
+        }
+        rows[i][c] = v;
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+  }
+}
