@@ -18,6 +18,8 @@ import java.util.List;
  * @param classNames the C class names, or empty when the layout does not carry them
  * @param imageRoot directory the image paths are relative to
  * @param sourceFiles the files the dataset was read from, e.g. which observed-label file was used
+ * @param trainSourceRows for each sample of {@code train}, its row in the official training files —
+ *     the index a labeler uses, since it loads those files without the split
  */
 public record SpmlDataset(
     SpmlSplit train,
@@ -26,9 +28,15 @@ public record SpmlDataset(
     int numClasses,
     List<String> classNames,
     Path imageRoot,
-    List<Path> sourceFiles) {
+    List<Path> sourceFiles,
+    int[] trainSourceRows) {
 
   public SpmlDataset {
+    trainSourceRows = trainSourceRows.clone();
+    if (trainSourceRows.length != train.size()) {
+      throw new IllegalArgumentException(
+          trainSourceRows.length + " source rows for a train split of " + train.size() + " samples");
+    }
     classNames = List.copyOf(classNames);
     sourceFiles = List.copyOf(sourceFiles);
     for (SpmlSplit split : List.of(train, val, test)) {
@@ -62,6 +70,17 @@ public record SpmlDataset(
         officialTrain.numClasses(),
         classNames,
         imageRoot,
-        sourceFiles);
+        sourceFiles,
+        plan.trainRows());
+  }
+
+  /** The row in the official training files of train-split sample {@code index}. */
+  public int trainSourceRow(int index) {
+    return trainSourceRows[index];
+  }
+
+  @Override
+  public int[] trainSourceRows() {
+    return trainSourceRows.clone();
   }
 }

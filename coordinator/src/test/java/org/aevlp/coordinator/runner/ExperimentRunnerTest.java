@@ -102,7 +102,7 @@ class ExperimentRunnerTest {
          "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
         """.formatted(epochs), "test").spec();
     SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
-        List.of(), temp, List.of());
+        List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
     RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
         RunStatus.queued(System.currentTimeMillis()));
     RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(pauseTimeout)

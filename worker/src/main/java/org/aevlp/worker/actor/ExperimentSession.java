@@ -171,7 +171,12 @@ final class ExperimentSession implements AutoCloseable {
     for (int row = 0; row < samples.size(); row++) {
       observed.add(samples.observed().rowAsFloats(row));
     }
-    return new PseudoLabelQuery(spec.getDataset(), epoch, spec.getSeed(), samples.indices(), observed,
+    // The labeler indexes the official training files, not this run's train split.
+    int[] sourceRows = new int[samples.size()];
+    for (int row = 0; row < samples.size(); row++) {
+      sourceRows[row] = dataset.trainSourceRow(samples.indices()[row]);
+    }
+    return new PseudoLabelQuery(spec.getDataset(), epoch, spec.getSeed(), sourceRows, observed,
         samples.numClasses(), dampParams(spec));
   }
 
