@@ -83,4 +83,18 @@ public record SpmlDataset(
   public int[] trainSourceRows() {
     return trainSourceRows.clone();
   }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SpmlDataset d
+        && d.train.equals(train) && d.val.equals(val) && d.test.equals(test)
+        && d.numClasses == numClasses && d.classNames.equals(classNames) && d.imageRoot.equals(imageRoot)
+        && d.sourceFiles.equals(sourceFiles) && java.util.Arrays.equals(d.trainSourceRows, trainSourceRows);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(train, val, test, numClasses, classNames, imageRoot, sourceFiles)
+        * 31 + java.util.Arrays.hashCode(trainSourceRows);
+  }
 }
