@@ -130,6 +130,12 @@ public final class SpecDefaults {
     }
   }
 
+  /** Cache directory of the pretrained tiny VLM inside a synthetic dataset directory. */
+  static final String TINY_VLM_CACHE = "tiny-vlm";
+
+  /** The image tower's backbone file inside that cache. */
+  static final String TINY_VLM_IMAGE_TOWER = "image-tower.backbone";
+
   private static void fillModel(ExperimentSpec.Builder b) {
     boolean synthetic = b.getDataset().equals(SYNTHETIC);
     if (b.getArch().isEmpty()) {
@@ -143,6 +149,11 @@ public final class SpecDefaults {
     }
     if (!b.hasFreezeFeatureExtractor()) {
       b.setFreezeFeatureExtractor(false);
+    }
+    // The built-in VLM's image tower lives where `aevlp labeler pretrain` caches it by default.
+    if (b.getArch().equals(TINY_VLM) && b.getUsePretrained() && b.getPretrainedPath().isEmpty()
+        && !b.getDataDir().isEmpty()) {
+      b.setPretrainedPath(java.nio.file.Path.of(b.getDataDir(), TINY_VLM_CACHE, TINY_VLM_IMAGE_TOWER).toString());
     }
   }
 
