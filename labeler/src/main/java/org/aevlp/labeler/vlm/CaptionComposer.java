@@ -2,6 +2,7 @@ package org.aevlp.labeler.vlm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.aevlp.common.data.synthetic.CaptionWriter;
 
 /**
  * Writes a caption for a list of objects in the style of the synthetic captions and of the zero-shot
@@ -20,25 +21,10 @@ public final class CaptionComposer {
    * @param withColour put each object's colour word before its class word
    */
   public static String compose(List<CaptionedObject> objects, boolean withColour) {
-    if (objects.isEmpty()) {
-      throw new IllegalArgumentException("objects: a caption needs at least one object");
-    }
-    List<String> phrases = new ArrayList<>(objects.size());
+    List<String> words = new ArrayList<>(objects.size());
     for (CaptionedObject object : objects) {
-      String words = withColour ? object.colour() + " " + object.className() : object.className();
-      phrases.add(article(words) + " " + words);
+      words.add(withColour ? object.colour() + " " + object.className() : object.className());
     }
-    StringBuilder caption = new StringBuilder("a photo of ");
-    for (int i = 0; i < phrases.size(); i++) {
-      if (i > 0) {
-        caption.append(i == phrases.size() - 1 ? " and " : ", ");
-      }
-      caption.append(phrases.get(i));
-    }
-    return caption.append('.').toString();
-  }
-
-  private static String article(String words) {
-    return "aeiou".indexOf(words.charAt(0)) >= 0 ? "an" : "a";
+    return CaptionWriter.sentence(words);
   }
 }

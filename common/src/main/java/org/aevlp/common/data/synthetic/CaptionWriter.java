@@ -9,31 +9,36 @@ import java.util.List;
  * an orange ring."}, or without colour words, {@code "a photo of a circle, a star and a ring."}.
  * Objects appear in drawing order.
  */
-final class CaptionWriter {
+public final class CaptionWriter {
 
   private CaptionWriter() {}
 
   static String caption(List<SceneObject> objects, boolean withColour) {
-    if (objects.isEmpty()) {
-      throw new IllegalArgumentException("a caption needs at least one object");
-    }
-    List<String> phrases = new ArrayList<>(objects.size());
+    List<String> words = new ArrayList<>(objects.size());
     for (SceneObject object : objects) {
       String noun = object.shape().displayName();
-      String words = withColour ? object.colour().displayName() + " " + noun : noun;
-      phrases.add(article(words) + " " + words);
+      words.add(withColour ? object.colour().displayName() + " " + noun : noun);
     }
-    StringBuilder caption = new StringBuilder("a photo of ");
-    for (int i = 0; i < phrases.size(); i++) {
-      if (i > 0) {
-        caption.append(i == phrases.size() - 1 ? " and " : ", ");
-      }
-      caption.append(phrases.get(i));
-    }
-    return caption.append('.').toString();
+    return sentence(words);
   }
 
-  private static String article(String words) {
-    return "aeiou".indexOf(words.charAt(0)) >= 0 ? "an" : "a";
+  /**
+   * The caption sentence for objects named by their words ("red circle", "star"): "a photo of a red
+   * circle and a star." — the one grammar shared by the generated captions and the pretraining
+   * views' captions.
+   */
+  public static String sentence(List<String> objectWords) {
+    if (objectWords.isEmpty()) {
+      throw new IllegalArgumentException("objects: a caption needs at least one object");
+    }
+    StringBuilder caption = new StringBuilder("a photo of ");
+    for (int i = 0; i < objectWords.size(); i++) {
+      if (i > 0) {
+        caption.append(i == objectWords.size() - 1 ? " and " : ", ");
+      }
+      String words = objectWords.get(i);
+      caption.append("aeiou".indexOf(words.charAt(0)) >= 0 ? "an " : "a ").append(words);
+    }
+    return caption.append('.').toString();
   }
 }
