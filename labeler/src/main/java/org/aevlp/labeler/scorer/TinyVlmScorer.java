@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.aevlp.models.GradMode;
 import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.models.vlm.TinyVlm;
 
@@ -81,6 +82,7 @@ public final class TinyVlmScorer implements Scorer {
       System.arraycopy(view, 0, batch, i * plane, plane);
     }
     synchronized (lock) {
+      GradMode.offOnThisThread();
       requireOpen();
       try (NDManager call = manager.newSubManager()) {
         NDArray images = call.create(batch, new Shape(views.size(), 3, inputSize, inputSize));
@@ -100,6 +102,7 @@ public final class TinyVlmScorer implements Scorer {
       }
     }
     synchronized (lock) {
+      GradMode.offOnThisThread();
       requireOpen();
       try (NDManager call = manager.newSubManager()) {
         return rows(model.embedCaptions(prompts, call, false), prompts.size());

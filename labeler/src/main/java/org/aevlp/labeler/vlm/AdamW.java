@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
+import org.aevlp.models.GradMode;
 
 /**
  * AdamW with PyTorch's {@code torch.optim.AdamW} semantics (betas 0.9/0.999, eps 1e-8 added after
@@ -65,6 +66,7 @@ final class AdamW implements AutoCloseable {
       throw new IllegalArgumentException(
           "gradients: expected " + weights.size() + ", got " + gradients.size());
     }
+    GradMode.offOnThisThread();
     steps++;
     double biasCorrection1 = 1 - Math.pow(BETA1, steps);
     double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(BETA2, steps));

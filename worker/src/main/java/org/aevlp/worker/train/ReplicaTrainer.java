@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.aevlp.models.GradMode;
 import org.aevlp.models.Network;
 
 /**

@@ -1,4 +1,4 @@
-package org.aevlp.worker.train;
+package org.aevlp.models;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,15 +8,15 @@ import ai.djl.pytorch.jni.JniUtils;
  * loads the engine, and a GradientCollector restores the mode it found when it closes; so on any
  * other thread (a second actor system's dispatcher, a replaced pool thread) the optimizer's
  * in-place updates of leaf parameters would fail ("a leaf Variable that requires grad is being
- * used in an in-place operation"). The replica switches it off before every operation that writes
+ * used in an in-place operation"). Replicas, the VLM pretrainer and the scorers switch it off before every operation that writes
  * parameters or optimizer state, and before inference.
  */
-final class GradMode {
+public final class GradMode {
 
   private GradMode() {}
 
   /** Turns autograd off on the calling thread (only the PyTorch engine has the notion). */
-  static void offOnThisThread() {
+  public static void offOnThisThread() {
     if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
       JniUtils.setGradMode(false);
     }
