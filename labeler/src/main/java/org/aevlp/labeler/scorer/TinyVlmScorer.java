@@ -25,7 +25,7 @@ public final class TinyVlmScorer implements Scorer {
   /** The scorer's name in specs. */
   public static final String NAME = "tiny-vlm";
 
-  private final PretrainedVlm vlm;
+  private final AutoCloseable owner;
   private final TinyVlm model;
   private final NDManager manager;
   private final int inputSize;
@@ -34,9 +34,17 @@ public final class TinyVlmScorer implements Scorer {
 
   /** A scorer over {@code vlm}, taking ownership of it. */
   public TinyVlmScorer(PretrainedVlm vlm) {
-    this.vlm = vlm;
-    this.model = vlm.model();
-    this.inputSize = vlm.inputSize();
+    this(vlm.model(), vlm.inputSize(), vlm);
+  }
+
+  /**
+   * A scorer over the towers of {@code model} taking {@code inputSize} views; closing it closes
+   * {@code owner}, which holds the model's parameters.
+   */
+  public TinyVlmScorer(TinyVlm model, int inputSize, AutoCloseable owner) {
+    this.owner = owner;
+    this.model = model;
+    this.inputSize = inputSize;
     this.manager = NDManager.newBaseManager();
   }
 
@@ -116,7 +124,7 @@ public final class TinyVlmScorer implements Scorer {
       if (!closed) {
         closed = true;
         manager.close();
-        vlm.close();
+        closeOwner();
       }
     }
   }
@@ -135,5 +143,13 @@ public final class TinyVlmScorer implements Scorer {
       System.arraycopy(flat, i * dim, rows[i], 0, dim);
     }
     return rows;
+  }
+
+  private void closeOwner() {
+    try {
+      owner.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the tiny VLM failed", e);
+    }
   }
 }
