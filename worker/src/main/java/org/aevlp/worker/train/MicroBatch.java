@@ -44,9 +44,14 @@ public record MicroBatch(int size, Shape imageShape, float[] images, int numClas
   }
 
   Shape batchImageShape() {
-    long[] dims = new long[imageShape.dimension() + 1];
-    dims[0] = size;
-    System.arraycopy(imageShape.getShape(), 0, dims, 1, imageShape.dimension());
+    return batchOf(size, imageShape);
+  }
+
+  /** {@code n} samples of {@code sampleShape}: (n, ...sampleShape). */
+  static Shape batchOf(int n, Shape sampleShape) {
+    long[] dims = new long[sampleShape.dimension() + 1];
+    dims[0] = n;
+    System.arraycopy(sampleShape.getShape(), 0, dims, 1, sampleShape.dimension());
     return new Shape(dims);
   }
 }

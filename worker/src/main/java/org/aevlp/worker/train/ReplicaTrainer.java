@@ -53,7 +53,7 @@ public final class ReplicaTrainer implements AutoCloseable {
     this.manager = NDManager.newBaseManager(builder.device);
     if (!network.isInitialized()) {
       Engine.getInstance().setRandomSeed(builder.seed);
-      network.initialize(manager, DataType.FLOAT32, batchShape(1));
+      network.initialize(manager, DataType.FLOAT32, MicroBatch.batchOf(1, sampleShape));
     }
     this.parameterStore = new ParameterStore(manager, false);
     this.trainable = ParameterLayout.trainable(network, builder.isHeadParameter);
@@ -180,13 +180,6 @@ public final class ReplicaTrainer implements AutoCloseable {
       scope.suppressNotUsedWarning();
       action.accept(step);
     }
-  }
-
-  private Shape batchShape(int n) {
-    long[] dims = new long[sampleShape.dimension() + 1];
-    dims[0] = n;
-    System.arraycopy(sampleShape.getShape(), 0, dims, 1, sampleShape.dimension());
-    return new Shape(dims);
   }
 
   @Override
