@@ -19,7 +19,6 @@ import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.coordinator.runner.EpochSampleCount;
-import org.aevlp.coordinator.runner.ExperimentRunner;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.StepProgress;
@@ -31,30 +30,33 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aevlp coordinator}: the coordinator process of a cluster. Until the ExperimentService
- * arrives it runs the one experiment given by {@code --config} over whatever workers join, prints
- * progress, and exits 0 when it completes (1 when it fails).
+ * {@code aevlp coordinator}: the coordinator process of a cluster. It serves ExperimentService on
+ * {@code --grpc-port} and runs what is submitted over the workers that join; with {@code --config}
+ * it also submits that experiment itself, prints its progress and exits when it ends.
  */
 @Command(
     name = "coordinator",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run the coordinator of a training cluster: host the tensor channel and run the experiment of --config "
-          + "over the workers that join (aevlp worker --seed-nodes HOST:PORT).",
-      "Exit codes: 0 completed, 1 failed, 2 bad arguments or spec."
+      "Run the coordinator of a training cluster: the experiment manager (queue, run store, resume after a "
+          + "restart), ExperimentService on --grpc-port, and the tensor channel workers exchange gradients over. "
+          + "Workers join with: aevlp worker --seed-nodes HOST:PORT.",
+      "Without --config it serves until stopped (submit with aevlp submit). With --config it submits that "
+          + "experiment, prints its progress and exits: 0 completed, 1 failed, 4 cancelled.",
+      "Exit codes: 2 bad arguments or spec, 3 a port in use or the run store not writable."
     })
 final class CoordinatorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment spec (JSON, reference keys).")
-  Path config;
-
-  @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "Run store root; the run is written to DIR/RUN_ID.")
+  @Option(names = "--run-dir", required = true, paramLabel = "DIR", description = "Run store root: one directory per experiment (DIR/ID), also what the coordinator resumes from after a restart.")
   Path runDir;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: <spec name>-<timestamp>).")
+  @Option(names = "--config", paramLabel = "FILE", description = "Submit this experiment spec (JSON, reference keys) at start and exit when it ends.")
+  Path config;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Experiment id for --config (default: <spec name>-<timestamp>); submitting again with the same id after a restart resumes it.")
   String runId;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where this node finds the dataset's label files (default: the spec's data_dir).")
@@ -72,31 +74,34 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--discovery", paramLabel = "MODE", description = "seed-nodes or kubernetes (Cluster Bootstrap; default: ${DEFAULT-VALUE}).")
   String discovery = "seed-nodes";
 
+  @Option(names = "--grpc-port", paramLabel = "PORT", description = "ExperimentService gRPC port, with health and reflection (0: any free port; default: ${DEFAULT-VALUE}).")
+  int grpcPort = 50051;
+
   @Option(names = "--tensor-port", paramLabel = "PORT", description = "TensorChannel gRPC port (0: any free port; default: ${DEFAULT-VALUE}).")
   int tensorPort = 7070;
 
-  @Option(names = "--pause-timeout", paramLabel = "SECONDS", description = "Fail when no worker is live for this long (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pause-timeout", paramLabel = "SECONDS", description = "Fail a run when no worker is live for this long (default: ${DEFAULT-VALUE}).")
   long pauseTimeoutSeconds = 600;
 
-  @Option(names = "--workers-to-start", paramLabel = "N", description = "Ready workers needed before the first step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--workers-to-start", paramLabel = "N", description = "Ready workers needed before a run's first step (default: ${DEFAULT-VALUE}).")
   int workersToStart = 1;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ParsedSpec parsed;
-    try {
-      parsed = SpecLoader.builtIn().load(config);
-    } catch (SpecException e) {
-      spec.commandLine().getErr().println("aevlp coordinator: " + e.getMessage());
-      return 2;
-    }
-    parsed.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
-    try {
-      ExperimentRunner.requireSupported(parsed.spec());
-    } catch (IllegalArgumentException e) {
-      spec.commandLine().getErr().println("aevlp coordinator: " + config + ": " + e.getMessage());
-      return 2;
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<ParsedSpec> parsed = Optional.empty();
+    if (config != null) {
+      try {
+        parsed = Optional.of(SpecLoader.builtIn().load(config));
+      } catch (SpecException e) {
+        err.println("aevlp coordinator: " + e.getMessage());
+        return 2;
+      } catch (java.io.IOException e) {
+        err.println("aevlp coordinator: cannot read --config " + config + ": " + e.getMessage());
+        return 2;
+      }
+      parsed.get().warnings().forEach(w -> err.println("warning: " + w));
     }
     if (pauseTimeoutSeconds < 1 || workersToStart < 1) {
       throw new ParameterException(spec.commandLine(), "--pause-timeout and --workers-to-start must be >= 1");
@@ -111,24 +116,50 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    String id = runId != null ? runId : parsed.spec().getName().replaceAll("[^A-Za-z0-9_.-]", "-") + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     RunnerSettings settings = RunnerSettings.defaults(Optional.ofNullable(dataDir))
         .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
         .withWorkersToStart(workersToStart);
     ActorSystem<Void> system = ClusterNodes.start(node, mode);
-    try (CoordinatorNode coordinator = CoordinatorNode.start(system, host, tensorPort, runDir, settings)) {
-      out.printf(Locale.ROOT, "coordinator on %s:%d, tensor channel on %s:%d, run %s%n", host, port, host,
-          coordinator.tensorPort(), id);
+    CoordinatorNode coordinator;
+    try {
+      coordinator = CoordinatorNode.start(system, host, tensorPort, grpcPort, runDir, settings);
+    } catch (java.io.IOException e) {
+      err.println("aevlp coordinator: " + e.getMessage());
+      terminate(system);
+      return 3;
+    }
+    try (coordinator) {
+      out.printf(Locale.ROOT, "coordinator on %s:%d; ExperimentService on %s:%d; tensor channel on %s:%d; runs in %s%n",
+          host, port, host, coordinator.grpcPort(), host, coordinator.tensorPort(), runDir.toAbsolutePath());
       out.flush();
-      CoordinatorNode.Outcome outcome = coordinator.run(id, parsed.spec(), new ProgressPrinter(out)).get();
+      if (parsed.isEmpty()) {
+        system.getWhenTerminated().toCompletableFuture().get();
+        return 0;
+      }
+      String id = runId != null ? runId : parsed.get().spec().getName().replaceAll("[^A-Za-z0-9_.-]", "-") + "-"
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      CoordinatorNode.Outcome outcome;
+      try {
+        outcome = coordinator.run(id, parsed.get().spec(), new ProgressPrinter(out)).get();
+      } catch (IllegalArgumentException e) {
+        err.println("aevlp coordinator: " + config + ": " + e.getMessage());
+        return 2;
+      }
       out.printf(Locale.ROOT, "run directory: %s%n", outcome.runDir());
       out.flush();
-      return outcome.state() == RunState.COMPLETED ? 0 : 1;
+      return switch (outcome.state()) {
+        case COMPLETED -> 0;
+        case CANCELLED -> 4;
+        default -> 1;
+      };
     } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get();
+      terminate(system);
     }
+  }
+
+  private static void terminate(ActorSystem<Void> system) throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get();
   }
 
   /** Prints one line per step, epoch and state change. */

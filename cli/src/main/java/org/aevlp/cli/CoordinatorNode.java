@@ -1,126 +1,226 @@
 package org.aevlp.cli;
 
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.aevlp.common.cluster.ExperimentDataset;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
-import org.aevlp.common.data.SpmlDataset;
-import org.aevlp.common.runs.EpochRecord;
-import org.aevlp.common.runs.RunDirectory;
 import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
-import org.aevlp.common.runs.RunStatus;
 import org.aevlp.common.runs.RunStore;
-import org.aevlp.common.spec.SpecJson;
 import org.aevlp.common.tensor.TensorChannelServer;
 import org.aevlp.common.tensor.TensorStore;
-import org.aevlp.coordinator.runner.EpochSampleCount;
-import org.aevlp.coordinator.runner.ExperimentRunner;
+import org.aevlp.coordinator.experiments.ExperimentManager;
+import org.aevlp.coordinator.experiments.ManagerSettings;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
-import org.aevlp.coordinator.runner.StepProgress;
+import org.aevlp.coordinator.service.ExperimentGrpcService;
+import org.aevlp.proto.v1.ExperimentServiceGrpc;
 import org.aevlp.proto.v1.ExperimentSpec;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
- * The coordinator side of a node: the tensor store and its TensorChannel server, and experiment
- * runners writing into a run store. One per coordinator process (or embedded cluster).
+ * The coordinator side of a node: the tensor store and its TensorChannel server, the experiment
+ * manager (a cluster singleton over the run store) and the ExperimentService gRPC server in front
+ * of it. One per coordinator process (or embedded cluster).
  */
 public final class CoordinatorNode implements AutoCloseable {
 
-  private final ActorSystem<?> system;
   private final TensorStore store;
-  private final TensorChannelServer server;
-  private final RunStore runs;
-  private final RunnerSettings settings;
+  private final TensorChannelServer tensorServer;
+  private final Server grpcServer;
+  private final ExecutorService blocking;
+  private final ActorSystem<?> system;
+  private final ActorRef<ExperimentManager.Command> manager;
+  private final Map<String, RunListener> localListeners;
+  private final Path runRoot;
 
-  private CoordinatorNode(ActorSystem<?> system, TensorStore store, TensorChannelServer server, RunStore runs,
-      RunnerSettings settings) {
-    this.system = system;
+  private CoordinatorNode(TensorStore store, TensorChannelServer tensorServer, Server grpcServer,
+      ExecutorService blocking, ActorSystem<?> system, ActorRef<ExperimentManager.Command> manager,
+      Map<String, RunListener> localListeners, Path runRoot) {
     this.store = store;
-    this.server = server;
-    this.runs = runs;
-    this.settings = settings;
+    this.tensorServer = tensorServer;
+    this.grpcServer = grpcServer;
+    this.blocking = blocking;
+    this.system = system;
+    this.manager = manager;
+    this.localListeners = localListeners;
+    this.runRoot = runRoot;
   }
 
   /**
-   * Starts the tensor channel on {@code host:tensorPort} (0: a free port).
+   * Starts the tensor channel on {@code host:tensorPort} and the ExperimentService on {@code
+   * host:grpcPort} (0: a free port), and the experiment manager singleton over {@code runRoot}.
    *
-   * @throws IOException when the port cannot be bound or the run directory not created
+   * @throws IOException when a port cannot be bound (the message names it) or the run store not
+   *     opened
    */
-  public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, Path runRoot,
+  public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, int grpcPort, Path runRoot,
       RunnerSettings settings) throws IOException {
+    RunStore runs = RunStore.open(runRoot);
     TensorStore store = TensorStore.open();
+    ExecutorService blocking = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "coordinator-disk");
+      t.setDaemon(true);
+      return t;
+    });
+    TensorChannelServer tensorServer = null;
     try {
-      TensorChannelServer server = TensorChannelServer.start(store, host, tensorPort);
-      return new CoordinatorNode(system, store, server, RunStore.open(runRoot), settings);
-    } catch (IOException e) {
+      tensorServer = TensorChannelServer.start(store, host, tensorPort);
+      TensorEndpoint endpoint = new TensorEndpoint(tensorServer.host(), tensorServer.port(), store.id());
+      Map<String, RunListener> listeners = new ConcurrentHashMap<>();
+      ManagerSettings managerSettings = new ManagerSettings(runs, settings, store, endpoint,
+          id -> listeners.getOrDefault(id, RunListener.NONE), blocking);
+      ActorRef<ExperimentManager.Command> manager = ClusterSingleton.get(system).init(
+          SingletonActor.of(ExperimentManager.create(managerSettings), "experiment-manager")
+              .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterNodeConfig.COORDINATOR_ROLE)));
+      Server grpc = startGrpc(host, grpcPort,
+          new ExperimentGrpcService(system, manager, Duration.ofSeconds(30), Duration.ofMinutes(10)));
+      return new CoordinatorNode(store, tensorServer, grpc, blocking, system, manager, listeners, runs.root());
+    } catch (IOException | RuntimeException e) {
+      if (tensorServer != null) {
+        tensorServer.close();
+      }
       store.close();
+      blocking.shutdownNow();
       throw e;
     }
   }
 
-  /** Port of the tensor channel. */
-  public int tensorPort() {
-    return server.port();
+  private static Server startGrpc(String host, int port, ExperimentGrpcService service) throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      if (e.getCause() instanceof BindException || e instanceof BindException) {
+        throw new IOException("port " + port + " on " + host + " is already in use (ExperimentService, --grpc-port)",
+            e);
+      }
+      throw e;
+    }
+    health.setStatus(ExperimentServiceGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    return server;
   }
 
-  /** The outcome of a run: its result, or why it failed. */
+  /** Port of the tensor channel. */
+  public int tensorPort() {
+    return tensorServer.port();
+  }
+
+  /** Port of the ExperimentService. */
+  public int grpcPort() {
+    return grpcServer.getPort();
+  }
+
+  /** The experiment manager (through the singleton proxy). */
+  public ActorRef<ExperimentManager.Command> manager() {
+    return manager;
+  }
+
+  /** The outcome of a run: its result, or why it failed or was cancelled. */
   public record Outcome(RunState state, Optional<RunResult> result, String reason, Path runDir) {}
 
   /**
-   * Starts running a validated spec as run {@code runId}; the future completes when it ends.
+   * Submits a spec as experiment {@code runId} through the manager (queued behind earlier ones) and
+   * completes when it ends. {@code progress} is told everything; it must run in this JVM, on the
+   * node that hosts the manager (embedded clusters and single-coordinator deployments).
    *
-   * @param progress also told everything (may be {@link RunListener#NONE})
-   * @throws IllegalArgumentException naming the field when the spec asks for what the runner does
-   *     not support
+   * @throws IllegalArgumentException with the manager's reason (naming the field) when refused
    */
-  public CompletableFuture<Outcome> run(String runId, ExperimentSpec spec, RunListener progress) throws IOException {
-    ExperimentRunner.requireSupported(spec);
-    SpmlDataset dataset = ExperimentDataset.open(spec, settings.dataDir());
-    String specJson = SpecJson.toJson(spec);
-    RunDirectory run = runs.create(runId, specJson, RunStatus.queued(System.currentTimeMillis()));
+  public CompletableFuture<Outcome> run(String runId, ExperimentSpec spec, RunListener progress) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-    RunListener listener = new RunListener() {
+    Path runDir = runRoot.resolve(runId);
+    localListeners.put(runId, new RunListener() {
       @Override
       public void onState(RunState state, String message) {
         progress.onState(state, message);
+        if (state == RunState.CANCELLED) {
+          end(new Outcome(state, Optional.empty(), message, runDir));
+        }
       }
 
       @Override
-      public void onStep(StepProgress step) {
+      public void onStep(org.aevlp.coordinator.runner.StepProgress step) {
         progress.onStep(step);
       }
 
       @Override
-      public void onEpoch(EpochRecord record, EpochSampleCount samples) {
+      public void onEpoch(org.aevlp.common.runs.EpochRecord record,
+          org.aevlp.coordinator.runner.EpochSampleCount samples) {
         progress.onEpoch(record, samples);
       }
 
       @Override
       public void onCompleted(RunResult result) {
         progress.onCompleted(result);
-        outcome.complete(new Outcome(RunState.COMPLETED, Optional.of(result), "", run.path()));
+        end(new Outcome(RunState.COMPLETED, Optional.of(result), "", runDir));
       }
 
       @Override
       public void onFailed(String reason) {
         progress.onFailed(reason);
-        outcome.complete(new Outcome(RunState.FAILED, Optional.empty(), reason, run.path()));
+        end(new Outcome(RunState.FAILED, Optional.empty(), reason, runDir));
       }
-    };
-    TensorEndpoint endpoint = new TensorEndpoint(server.host(), server.port(), store.id());
-    system.systemActorOf(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(runId, spec, specJson, dataset,
-        run, store, endpoint, settings, listener)), "runner-" + runId, Props.empty());
+
+      private void end(Outcome result) {
+        localListeners.remove(runId);
+        outcome.complete(result);
+      }
+    });
+    ExperimentManager.SubmitReply reply;
+    try {
+      reply = AskPattern.<ExperimentManager.Command, ExperimentManager.SubmitReply>ask(manager,
+          replyTo -> new ExperimentManager.Submit(runId, Optional.of(runId), spec, replyTo), Duration.ofSeconds(30),
+          system.scheduler()).toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while submitting " + runId, e);
+    } catch (ExecutionException e) {
+      localListeners.remove(runId);
+      throw new IllegalStateException("the experiment manager did not answer: " + e.getCause().getMessage(), e);
+    }
+    if (reply.accepted().isEmpty()) {
+      localListeners.remove(runId);
+      throw new IllegalArgumentException(reply.refusal());
+    }
     return outcome;
   }
 
   @Override
   public void close() {
-    server.close();
+    grpcServer.shutdown();
+    try {
+      grpcServer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    grpcServer.shutdownNow();
+    tensorServer.close();
     store.close();
+    blocking.shutdownNow();
   }
 }

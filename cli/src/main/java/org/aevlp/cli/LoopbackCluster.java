@@ -47,7 +47,7 @@ public final class LoopbackCluster implements AutoCloseable {
         Set.of(ClusterNodeConfig.COORDINATOR_ROLE, ClusterNodeConfig.WORKER_ROLE));
     ActorSystem<Void> system = ClusterNodes.start(node, ClusterNodes.Discovery.SEED_NODES);
     try {
-      return new LoopbackCluster(system, CoordinatorNode.start(system, "127.0.0.1", 0, runRoot, settings), port);
+      return new LoopbackCluster(system, CoordinatorNode.start(system, "127.0.0.1", 0, 0, runRoot, settings), port);
     } catch (IOException | RuntimeException e) {
       system.terminate();
       throw e;
@@ -61,6 +61,11 @@ public final class LoopbackCluster implements AutoCloseable {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The coordinator node (ExperimentService port, manager). */
+  public CoordinatorNode coordinator() {
+    return coordinator;
   }
 
   /** Spawns workers in this JVM. */
@@ -77,9 +82,8 @@ public final class LoopbackCluster implements AutoCloseable {
     return child;
   }
 
-  /** Runs a validated spec; completes when the run ends. */
-  public CompletableFuture<CoordinatorNode.Outcome> run(String runId, ExperimentSpec spec, RunListener listener)
-      throws IOException {
+  /** Submits a validated spec; completes when the run ends. */
+  public CompletableFuture<CoordinatorNode.Outcome> run(String runId, ExperimentSpec spec, RunListener listener) {
     return coordinator.run(runId, spec, listener);
   }
 

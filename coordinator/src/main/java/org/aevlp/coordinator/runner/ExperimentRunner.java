@@ -86,6 +86,12 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   /** The pause that started with this serial lasted too long. */
   record PauseExpired(long serial) implements Message {}
 
+  /**
+   * Stop at the next step boundary: the running operation finishes, then the run ends as
+   * CANCELLED. Checkpoints already written are kept.
+   */
+  public record Cancel(String reason) implements Message {}
+
   /** Where the run is between operations. */
   enum Stage { TRAINING, PARAMETER_AVERAGE, STATISTICS_AVERAGE, VALIDATION, CHECKPOINT, FINAL_LOAD, FINAL_TEST }
 
@@ -128,7 +134,8 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   private long pauseSerial;
   private String lastWorkerFailure = "";
   private long serial;
-  private final long startNanos = System.nanoTime();
+  private Optional<String> cancelReason = Optional.empty();
+  private final long startMillis;
 
   private ExperimentRunner(ActorContext<Message> context, TimerScheduler<Message> timers, RunnerInputs inputs) {
     super(context);
@@ -143,8 +150,42 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     this.settings = inputs.settings();
     this.listener = inputs.listener();
     this.replies = context.messageAdapter(Reply.class, FromWorker::new);
-    this.status = RunStatus.queued(System.currentTimeMillis());
-    startEpoch(1);
+    long now = System.currentTimeMillis();
+    Optional<ResumePoint> resume = inputs.resume();
+    this.status = resume.map(ResumePoint::status).orElse(RunStatus.queued(now));
+    this.startMillis = status.startedAtMs() > 0 ? status.startedAtMs() : now;
+    if (resume.isPresent()) {
+      resumeFrom(resume.get());
+    } else {
+      startEpoch(1);
+    }
+  }
+
+  /** Picks up after the resume point's checkpoint, as if its epoch had just been recorded. */
+  private void resumeFrom(ResumePoint point) {
+    lastCheckpoint = Optional.of(point.checkpoint());
+    bestCheckpoint = point.best();
+    for (EpochRecord record : point.epochs()) {
+      earlyStop = earlyStop.observe(record.epoch(), record.valMap());
+      if (bestCheckpoint.filter(b -> b.epoch() == record.epoch()).isPresent()) {
+        bestValMap = record.valMap();
+      }
+      lastPseudoLabels = new PseudoLabelQuality(record.plPrecision(), record.plRecall());
+      stopReason = spec.getEarlyStop() ? earlyStop.stopReason(record.valMap()) : Optional.empty();
+    }
+    sampleCounts.addAll(point.sampleCounts());
+    epochsTrained = point.checkpoint().epoch();
+    getContext().getLog().info("experiment {} resumes after epoch {} from {}", experimentId, epochsTrained,
+        point.checkpoint().fileName());
+    if (stopReason.isEmpty() && epochsTrained >= spec.getNumEpochs()) {
+      stopReason = Optional.of("completed");
+    }
+    if (stopReason.isPresent()) {
+      epoch = epochsTrained;
+      stage = Stage.FINAL_LOAD;
+    } else {
+      startEpoch(epochsTrained + 1);
+    }
   }
 
   /**
@@ -160,7 +201,8 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       TensorStore store,
       TensorEndpoint endpoint,
       RunnerSettings settings,
-      RunListener listener) {}
+      RunListener listener,
+      Optional<ResumePoint> resume) {}
 
   /**
    * Rejects specs asking for what this runner does not do yet, naming the field.
@@ -204,6 +246,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
         .onMessage(WorkerGone.class, m -> onGone(m.worker(), m.why()))
         .onMessage(NodeUnreachable.class, this::onUnreachable)
         .onMessage(PauseExpired.class, this::onPauseExpired)
+        .onMessage(Cancel.class, this::onCancel)
         .build();
   }
 
@@ -336,8 +379,21 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
 
   // ---- the driver ----------------------------------------------------------------------------
 
+  private Behavior<Message> onCancel(Cancel cancel) {
+    if (cancelReason.isEmpty()) {
+      getContext().getLog().info("experiment {}: cancel requested ({}); stopping at the next step boundary",
+          experimentId, cancel.reason());
+      cancelReason = Optional.of(cancel.reason());
+    }
+    return advance();
+  }
+
   /** Starts the next operation when none is running. */
   private Behavior<Message> advance() {
+    if (current == null && cancelReason.isPresent() && !status.state().isTerminal()) {
+      releaseWorkers();
+      moveTo(RunState.CANCELLED, cancelReason.get());
+    }
     while (current == null && !status.state().isTerminal()) {
       List<ActorRef<Command>> newcomers = withStatus(WorkerStatus.PREPARED);
       if (!newcomers.isEmpty() && admit(newcomers)) {
@@ -539,7 +595,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   private void finish(MeanAveragePrecision test) {
     RunResult result = new RunResult(earlyStop.bestEpoch(), bestValMap, test.mapPercent(), test.apPerClass(),
         lastPseudoLabels.precision(), lastPseudoLabels.recall(), lastPseudoLabels.f1(),
-        (System.nanoTime() - startNanos) / 1e9, stopReason.orElse("completed"), epochsTrained);
+        (System.currentTimeMillis() - startMillis) / 1e3, stopReason.orElse("completed"), epochsTrained);
     try {
       run.writeResult(result);
     } catch (IOException e) {

@@ -42,6 +42,11 @@ class ExperimentRunnerTest {
   private static final int CLASSES = 10;
   private static final int TRAIN = 24;
 
+  /** A loaded machine may take longer than the default 10 s to leave the cluster; that is no failure. */
+  private static final com.typesafe.config.Config SLOW_SHUTDOWN_OK = com.typesafe.config.ConfigFactory.parseString(
+      "pekko.actor.testkit.typed.system-shutdown-default = 30s\n"
+          + "pekko.actor.testkit.typed.throw-on-shutdown-timeout = off");
+
   @TempDir Path temp;
   private ActorTestKit testKit;
   private TensorStore store;
@@ -49,7 +54,7 @@ class ExperimentRunnerTest {
 
   @BeforeEach
   void start() {
-    testKit = ActorTestKit.create("runner-test", ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig());
+    testKit = ActorTestKit.create("runner-test", ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig(SLOW_SHUTDOWN_OK));
     Cluster cluster = Cluster.get(testKit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     store = TensorStore.open();
@@ -108,7 +113,8 @@ class ExperimentRunnerTest {
     RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(pauseTimeout)
         .withWorkersToStart(1);
     testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
-        run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener)), "runner-" + id);
+        run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener, Optional.empty())),
+        "runner-" + id);
     return run;
   }
 

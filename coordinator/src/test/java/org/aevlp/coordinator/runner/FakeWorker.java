@@ -29,19 +29,19 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * runner's tensor store, and records the commands it got. It stops silently (like a killed JVM)
  * on the first micro-batch {@code dies} accepts.
  */
-final class FakeWorker {
+public final class FakeWorker {
 
   static final int PARAMETERS = 4;
 
   private FakeWorker() {}
 
-  static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
+  public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
       Predicate<RunMicroBatch> dies) {
     return create(store, classes, journal, dies, 0);
   }
 
   /** As above, taking {@code computeMillis} per micro-batch (blocking, like a real worker's thread). */
-  static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
+  public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
       Predicate<RunMicroBatch> dies, long computeMillis) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.WORKER_SERVICE, context.getSelf()));
