@@ -2,19 +2,10 @@ package org.aevlp.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
-import org.aevlp.common.data.synthetic.SyntheticSpec;
 import org.aevlp.labeler.scorer.TinyVlmScorer;
 import org.aevlp.labeler.vlm.PretrainOptions;
-import org.aevlp.labeler.vlm.PretrainProgress;
-import org.aevlp.labeler.vlm.PretrainSummary;
 import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.labeler.vlm.ZeroShotReport;
 import picocli.CommandLine.Command;
@@ -89,13 +80,13 @@ public final class LabelerPretrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Path cache = out != null ? out : data.resolve("tiny-vlm");
     try {
-      ensureDataset(stdout);
-      Path captions = data.resolve(SyntheticDatasetGenerator.CAPTIONS_DIR);
-      PretrainedVlm vlm;
-      try (TrainingBar bar = new TrainingBar(options, noProgress)) {
-        vlm = PretrainedVlm.loadOrTrain(cache, captions, options, bar);
+      try {
+        SyntheticAssets.ensureDataset(data, stdout, !noProgress);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
       }
-      printTraining(stdout, vlm, cache);
+      PretrainedVlm vlm = SyntheticAssets.ensureVlm(data, cache, options, !noProgress);
+      SyntheticAssets.printTraining(stdout, vlm, cache);
       try (TinyVlmScorer scorer = new TinyVlmScorer(vlm)) {
         ZeroShotReport report = ZeroShotReport.evaluateSynthetic(scorer, data, options.seed());
         PretrainedVlm.recordZeroShot(cache, report);
@@ -110,82 +101,5 @@ public final class LabelerPretrainCommand implements Callable<Integer> {
     }
     stdout.flush();
     return 0;
-  }
-
-  /** Generates the default synthetic dataset unless the directory already holds a complete one. */
-  private void ensureDataset(PrintWriter stdout) throws IOException, InterruptedException {
-    Path marker = data.resolve(SyntheticDatasetGenerator.MARKER_FILE);
-    if (Files.isRegularFile(marker)
-        && Files.readAllLines(marker, StandardCharsets.UTF_8).contains("state=complete")) {
-      return;
-    }
-    SyntheticSpec defaults = SyntheticSpec.defaults();
-    stdout.println("Generating the synthetic dataset in " + data + " ...");
-    stdout.flush();
-    try (ProgressBar bar = noProgress ? null : bar("synthetic images", defaults.totalImages())) {
-      new SyntheticDatasetGenerator()
-          .generate(data, defaults, done -> {
-            if (bar != null) {
-              bar.stepTo(done);
-            }
-          });
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
-    }
-  }
-
-  private static void printTraining(PrintWriter out, PretrainedVlm vlm, Path cache) {
-    PretrainSummary summary = vlm.summary();
-    out.printf(
-        Locale.ROOT,
-        "Tiny VLM in %s (%s)%n",
-        cache,
-        vlm.reused() ? "reused: same parameters and captions as the cache" : "trained");
-    out.printf(
-        Locale.ROOT,
-        "  %d captioned images, %d epochs, %d steps, %.1f s; loss %.3f -> %.3f; temperature %.4f%n",
-        vlm.captionedImages(),
-        vlm.options().epochs(),
-        summary.steps(),
-        summary.seconds(),
-        summary.epochLosses().isEmpty() ? Double.NaN : summary.epochLosses().get(0),
-        summary.epochLosses().isEmpty() ? Double.NaN : summary.epochLosses().get(summary.epochLosses().size() - 1),
-        1.0 / vlm.logitScale());
-    out.flush();
-  }
-
-  private static ProgressBar bar(String task, long total) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUpdateIntervalMillis(250).build();
-  }
-
-  /** A progress bar over all training steps, created at the first step (a cache hit draws none). */
-  private static final class TrainingBar implements PretrainProgress, AutoCloseable {
-    private final PretrainOptions options;
-    private final boolean disabled;
-    private ProgressBar bar;
-
-    TrainingBar(PretrainOptions options, boolean disabled) {
-      this.options = options;
-      this.disabled = disabled;
-    }
-
-    @Override
-    public void onStep(int epoch, int step, int stepsPerEpoch, double loss) {
-      if (disabled) {
-        return;
-      }
-      if (bar == null) {
-        bar = bar("tiny VLM pretraining", (long) stepsPerEpoch * options.epochs());
-      }
-      bar.stepTo((long) (epoch - 1) * stepsPerEpoch + step);
-      bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", epoch, options.epochs(), loss));
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-      }
-    }
   }
 }

@@ -42,12 +42,17 @@ public final class LoopbackCluster implements AutoCloseable {
 
   /** Starts the coordinator node (roles coordinator and worker, so embedded workers can join it). */
   public static LoopbackCluster start(Path runRoot, RunnerSettings settings) throws IOException {
+    return start(runRoot, settings, 0);
+  }
+
+  /** As {@link #start(Path, RunnerSettings)}, with the ExperimentService on {@code grpcPort} (0: free). */
+  public static LoopbackCluster start(Path runRoot, RunnerSettings settings, int grpcPort) throws IOException {
     int port = freePort();
     ClusterNodeConfig node = new ClusterNodeConfig("127.0.0.1", port, List.of("127.0.0.1:" + port),
         Set.of(ClusterNodeConfig.COORDINATOR_ROLE, ClusterNodeConfig.WORKER_ROLE));
     ActorSystem<Void> system = ClusterNodes.start(node, ClusterNodes.Discovery.SEED_NODES);
     try {
-      return new LoopbackCluster(system, CoordinatorNode.start(system, "127.0.0.1", 0, 0, runRoot, settings), port);
+      return new LoopbackCluster(system, CoordinatorNode.start(system, "127.0.0.1", 0, grpcPort, runRoot, settings), port);
     } catch (IOException | RuntimeException e) {
       system.terminate();
       throw e;
