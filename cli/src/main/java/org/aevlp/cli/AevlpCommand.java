@@ -40,7 +40,8 @@ public final class AevlpCommand implements Runnable {
     System.exit(newCommandLine().execute(args));
   }
 
-  static CommandLine newCommandLine() {
+  /** The command line with every subcommand registered (tests drive it with their own out/err writers). */
+  public static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new AevlpCommand());
     PendingCommand.addAllTo(commandLine);
     return commandLine;
