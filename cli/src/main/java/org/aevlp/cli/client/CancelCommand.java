@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
     name = "cancel",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Cancel a queued or running experiment at its next step boundary (checkpoints are kept); prints the state after the request.",
+    description = {
+      "Cancel a queued or running experiment.",
+      "It stops at its next step boundary (checkpoints are kept). Prints the state after the request."
+    },
     exitCodeListHeading = ExitCode.HEADING,
     exitCodeList = {ExitCode.LINE_SUCCESS, ExitCode.LINE_BAD_INPUT, ExitCode.LINE_RPC})
 public final class CancelCommand extends ClientCommand {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,11 +18,8 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
 
-  /** Reads environment variables; tests replace it. */
-  UnaryOperator<String> env = System::getenv;
-
-  /** Time zone of the times printed. */
-  ZoneId zone = ZoneId.systemDefault();
+  /** Times are printed in the local time zone. */
+  final ZoneId zone = ZoneId.systemDefault();
 
   @Override
   public final Integer call() {
@@ -31,11 +27,7 @@ abstract class ClientCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ExperimentClient experiments;
     try {
-      experiments =
-          new ExperimentClient(
-              CoordinatorChannels.open(client.coordinator(), client.tlsCa(), client.token(env)),
-              client.coordinator(),
-              ExperimentClient.DEFAULT_DEADLINE);
+      experiments = ExperimentClient.connect(client.coordinator(), client.tlsCa(), client.token(System::getenv));
     } catch (IOException e) {
       err.println(prefix() + e.getMessage());
       return ExitCode.BAD_INPUT;

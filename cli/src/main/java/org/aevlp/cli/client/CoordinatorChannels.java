@@ -21,22 +21,24 @@ public final class CoordinatorChannels {
   /**
    * The channel to {@code target} ({@code host:port} or any gRPC target string).
    *
-   * @throws IOException when the CA file cannot be read or parsed
+   * @throws IOException when the CA file cannot be read or parsed, or the target is malformed
    */
   public static ManagedChannel open(String target, Optional<Path> tlsCa, Optional<String> token) throws IOException {
-    ChannelCredentials transport;
-    if (tlsCa.isPresent()) {
-      try {
-        transport = TlsChannelCredentials.newBuilder().trustManager(tlsCa.get().toFile()).build();
-      } catch (IOException e) {
-        throw new IOException("--tls-ca " + tlsCa.get() + ": cannot read a PEM certificate (" + e.getMessage() + ")", e);
+    try {
+      ChannelCredentials transport =
+          tlsCa.isPresent()
+              ? TlsChannelCredentials.newBuilder().trustManager(tlsCa.get().toFile()).build()
+              : InsecureChannelCredentials.create();
+      ChannelCredentials credentials =
+          token.<ChannelCredentials>map(t -> CompositeChannelCredentials.create(transport, new BearerTokenCredentials(t)))
+              .orElse(transport);
+      return NettyChannelBuilder.forTarget(target, credentials).build();
+    } catch (IOException | IllegalArgumentException e) {
+      if (tlsCa.isEmpty()) {
+        throw new IOException("--coordinator " + target + ": " + e.getMessage(), e);
       }
-    } else {
-      transport = InsecureChannelCredentials.create();
+      // The CA file is read by trustManager and parsed only when Netty builds its SSL context.
+      throw new IOException("--tls-ca " + tlsCa.get() + ": cannot read a PEM certificate (" + e.getMessage() + ")", e);
     }
-    ChannelCredentials credentials =
-        token.<ChannelCredentials>map(t -> CompositeChannelCredentials.create(transport, new BearerTokenCredentials(t)))
-            .orElse(transport);
-    return NettyChannelBuilder.forTarget(target, credentials).build();
   }
 }

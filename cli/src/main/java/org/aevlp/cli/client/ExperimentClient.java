@@ -2,9 +2,12 @@ package org.aevlp.cli.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.aevlp.proto.v1.CancelRequest;
@@ -43,6 +46,17 @@ public final class ExperimentClient implements AutoCloseable {
     this.target = target;
     this.deadline = deadline;
     this.stub = ExperimentServiceGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * A client of the coordinator at {@code target} over {@link CoordinatorChannels#open}, with
+   * {@link #DEFAULT_DEADLINE} on unary calls.
+   *
+   * @throws IOException when the CA file cannot be read or the target is malformed
+   */
+  public static ExperimentClient connect(String target, Optional<Path> tlsCa, Optional<String> token)
+      throws IOException {
+    return new ExperimentClient(CoordinatorChannels.open(target, tlsCa, token), target, DEFAULT_DEADLINE);
   }
 
   public String target() {

@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
     name = "get",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Show one experiment: state and times, a spec summary, the per-epoch table and the result.",
+    description = {
+      "Show one experiment in detail.",
+      "State and times, a spec summary, the per-epoch table and the result."
+    },
     exitCodeListHeading = ExitCode.HEADING,
     exitCodeList = {ExitCode.LINE_SUCCESS, ExitCode.LINE_BAD_INPUT, ExitCode.LINE_RPC})
 public final class GetCommand extends ClientCommand {

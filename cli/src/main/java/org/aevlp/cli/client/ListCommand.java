@@ -20,8 +20,10 @@ import picocli.CommandLine.TypeConversionException;
     name = "list",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "List experiments, newest first: id, name, state, epochs done/planned, best val mAP, test mAP, "
-        + "submission time and run directory.",
+    description = {
+      "List experiments, newest first.",
+      "Shows id, name, state, epochs done/planned, best val mAP, test mAP, submission time and run directory."
+    },
     exitCodeListHeading = ExitCode.HEADING,
     exitCodeList = {ExitCode.LINE_SUCCESS, ExitCode.LINE_BAD_INPUT, ExitCode.LINE_RPC})
 public final class ListCommand extends ClientCommand {

@@ -23,9 +23,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Submit an experiment to the coordinator: CONFIG is a spec in JSON with the reference keys "
-          + "(configs/*.json), checked here first (every problem named with its field).",
-      "Prints the experiment id. A retry with the same --request-id never queues a second experiment."
+      "Submit an experiment spec to the coordinator.",
+      "CONFIG is JSON with the reference keys (configs/*.json); it is checked here first, every problem named "
+          + "with its field. Prints the experiment id; a retry with the same --request-id never queues a second "
+          + "experiment."
     },
     exitCodeListHeading = ExitCode.HEADING,
     exitCodeList = {

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Follow an experiment: its history so far, then live progress (epoch, step, loss, images/s, ETA), a line per "
-          + "finished epoch (train loss, val mAP, pseudo-label P/R/F1), state changes and the final result.",
+      "Follow an experiment to its end.",
+      "Shows its history so far, then live progress (epoch, step, loss, images/s, ETA), a line per finished epoch "
+          + "(train loss, val mAP, pseudo-label P/R/F1), state changes and the final result.",
       "With --output json: one event per line as JSON."
     },
     exitCodeListHeading = ExitCode.HEADING,
