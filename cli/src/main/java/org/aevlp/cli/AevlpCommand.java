@@ -1,5 +1,10 @@
 package org.aevlp.cli;
 
+import org.aevlp.cli.client.CancelCommand;
+import org.aevlp.cli.client.GetCommand;
+import org.aevlp.cli.client.ListCommand;
+import org.aevlp.cli.client.SubmitCommand;
+import org.aevlp.cli.client.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +20,12 @@ import picocli.CommandLine.Command;
       CoordinatorCommand.class,
       WorkerCommand.class,
       LabelerCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      SubmitCommand.class,
+      WatchCommand.class,
+      ListCommand.class,
+      GetCommand.class,
+      CancelCommand.class
     })
 public final class AevlpCommand implements Runnable {
 
@@ -30,7 +40,8 @@ public final class AevlpCommand implements Runnable {
     System.exit(newCommandLine().execute(args));
   }
 
-  static CommandLine newCommandLine() {
+  /** The command line with every subcommand registered (tests drive it with their own out/err writers). */
+  public static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new AevlpCommand());
     PendingCommand.addAllTo(commandLine);
     return commandLine;

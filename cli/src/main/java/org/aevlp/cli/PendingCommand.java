@@ -12,12 +12,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  */
 enum PendingCommand {
   DEMO("demo", "Embedded cluster demo: AEVLP vs AN on synthetic data.", "issue #6 (experiments and demo)"),
-  LOCAL("local", "Embedded cluster for any config (--config FILE --workers N).", "issue #6"),
-  SUBMIT("submit", "Submit an experiment config to a coordinator.", "issue #7 (client)"),
-  WATCH("watch", "Follow an experiment's progress.", "issue #7"),
-  LIST("list", "List experiments.", "issue #7"),
-  GET("get", "Show one experiment.", "issue #7"),
-  CANCEL("cancel", "Cancel an experiment.", "issue #7");
+  LOCAL("local", "Embedded cluster for any config (--config FILE --workers N).", "issue #6");
 
   static final int EXIT_NOT_AVAILABLE = 3;
 

@@ -19,11 +19,14 @@ class AevlpCommandTest {
     for (PendingCommand pending : PendingCommand.values()) {
       assertTrue(out.toString().contains(pending.commandName()), pending.commandName() + " missing from help");
     }
+    for (String client : new String[] {"submit", "watch", "list", "get", "cancel"}) {
+      assertTrue(out.toString().contains(client), client + " missing from help");
+    }
   }
 
   @Test
   void pendingSubcommandSaysItIsNotAvailable() {
     CommandLine commandLine = AevlpCommand.newCommandLine();
-    assertEquals(PendingCommand.EXIT_NOT_AVAILABLE, commandLine.execute("submit", "configs/voc.json"));
+    assertEquals(PendingCommand.EXIT_NOT_AVAILABLE, commandLine.execute("demo"));
   }
 }
