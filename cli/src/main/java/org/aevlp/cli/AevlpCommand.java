@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     description = "Single-positive multi-label training with AEVLP (GPR loss + DAMP pseudo-labels) on a cluster.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      LocalCommand.class,
       DatasetCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,
@@ -42,8 +44,6 @@ public final class AevlpCommand implements Runnable {
 
   /** The command line with every subcommand registered (tests drive it with their own out/err writers). */
   public static CommandLine newCommandLine() {
-    CommandLine commandLine = new CommandLine(new AevlpCommand());
-    PendingCommand.addAllTo(commandLine);
-    return commandLine;
+    return new CommandLine(new AevlpCommand());
   }
 }

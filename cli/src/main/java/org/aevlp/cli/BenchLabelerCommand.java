@@ -35,9 +35,13 @@ import picocli.CommandLine.Spec;
       "Benchmark the labeler on loopback: dynamic batching vs none (max batch 1) at N concurrent clients, and "
           + "the second (cached) epoch vs the first. Prints key=value lines; the last two are the ratios.",
       "Without --data-dir a synthetic dataset is generated in a temporary directory. With --scorer tiny-vlm and no "
-          + "usable pretrained model, the untrained tiny VLM (real towers, random weights) is used and the output says so."
+          + "usable pretrained model, the untrained tiny VLM (real towers, random weights) is used and the output says so.",
+      "Exit codes: 0 done, 2 bad arguments, 3 the chosen scorer is not available here."
     })
 final class BenchLabelerCommand implements Callable<Integer> {
+
+  /** Exit code when the chosen scorer cannot be loaded here (e.g. no exported CLIP). */
+  static final int EXIT_SCORER_UNAVAILABLE = 3;
 
   @Spec CommandSpec spec;
 
@@ -112,7 +116,7 @@ final class BenchLabelerCommand implements Callable<Integer> {
       LabelerDataset dataset = LabelerDataset.load("synthetic", dir);
       try (Scorer built = scorer(out, dataset)) {
         if (built == null) {
-          return PendingCommand.EXIT_NOT_AVAILABLE;
+          return EXIT_SCORER_UNAVAILABLE;
         }
         new LabelerBenchmark(options, built, dataset, out).run();
       }

@@ -1,0 +1,153 @@
+package org.aevlp.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import org.aevlp.cli.client.ResultTable;
+import org.aevlp.common.spec.ParsedSpec;
+import org.aevlp.common.spec.SpecException;
+import org.aevlp.common.spec.SpecVocabulary;
+import org.aevlp.coordinator.runner.RunnerSettings;
+import org.aevlp.labeler.service.BuiltInScorers;
+import org.aevlp.labeler.vlm.PretrainOptions;
+import org.aevlp.labeler.vlm.PretrainedVlm;
+import org.aevlp.proto.v1.Experiment;
+import org.aevlp.proto.v1.ExperimentSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aevlp demo}: the first thing to run. Everything on one machine with nothing to download:
+ * the synthetic dataset and the built-in VLM (made once, then cached), an embedded cluster
+ * (coordinator + workers + labeler, real gRPC on loopback), and two experiments submitted through
+ * the real client: AEVLP and the Assume-Negative baseline on the same data and seed.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run AEVLP (GPR loss + DAMP pseudo-labels from the built-in VLM) and the Assume-Negative baseline on the "
+          + "synthetic dataset in an embedded cluster (coordinator + workers + labeler in this JVM, real gRPC on "
+          + "loopback), show their progress, and end with a side-by-side table.",
+      "First run: generates the dataset (~10 s) and pretrains the tiny VLM (~2 min); later runs reuse both. "
+          + "Measured on 2 cores: see docs/BENCHMARKS.md (demo).",
+      "Exit codes: 0 both experiments completed, 1 one failed, 2 bad arguments, 3 a port in use."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The AEVLP experiment (default: ${DEFAULT-VALUE}); the baseline is the same spec with loss an_loss and no pseudo-labels.")
+  Path config = Path.of("configs", "synthetic.json");
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Synthetic dataset directory, generated when missing (default: ${DEFAULT-VALUE}).")
+  Path dataDir = Path.of("data", "synthetic");
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run store root (default: ${DEFAULT-VALUE}).")
+  Path runDir = Path.of("runs");
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs per experiment (default: the config's num_epochs).")
+  Integer epochs;
+
+  @Option(names = "--workers", paramLabel = "N", description = "Embedded workers (default: ${DEFAULT-VALUE}).")
+  int workers = 2;
+
+  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads of this JVM (default: ${DEFAULT-VALUE}).")
+  int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  @Option(names = "--grpc-port", paramLabel = "PORT", description = "ExperimentService port (0: any free port; default: ${DEFAULT-VALUE}).")
+  int grpcPort = 0;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics (0: any free port; default: ${DEFAULT-VALUE}).")
+  int metricsPort = 0;
+
+  @Option(names = "--no-progress", description = "Print progress as plain lines instead of bars.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1 || threads < 1 || epochs != null && epochs < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers, --threads and --epochs must be >= 1");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isRegularFile(config)) {
+      err.println("aevlp demo: config " + config.toAbsolutePath() + " not found (run from the project directory, "
+          + "or pass --config)");
+      return 2;
+    }
+    DjlThreads.configure(threads);
+    QuietLogs.apply();
+    long start = System.nanoTime();
+    out.println("aevlp demo: AEVLP vs Assume Negative on the synthetic dataset, embedded cluster of " + workers
+        + " workers + labeler");
+    out.println("[1/4] dataset " + dataDir);
+    out.flush();
+    try {
+      SyntheticAssets.ensureDataset(dataDir, out, !noProgress);
+    } catch (IllegalArgumentException e) {
+      err.println("aevlp demo: --data-dir " + dataDir + ": " + e.getMessage());
+      return 2;
+    }
+    out.println("[2/4] vision-language model " + dataDir.resolve("tiny-vlm"));
+    out.flush();
+    PretrainedVlm vlm = SyntheticAssets.ensureVlm(dataDir, dataDir.resolve("tiny-vlm"), PretrainOptions.defaults(),
+        !noProgress);
+    SyntheticAssets.printTraining(out, vlm, dataDir.resolve("tiny-vlm"));
+    vlm.close();
+
+    ExperimentSpec aevlp;
+    ExperimentSpec baseline;
+    try {
+      ParsedSpec parsed = EmbeddedSession.loadSpec(config, Optional.of(dataDir),
+          epochs == null ? OptionalInt.empty() : OptionalInt.of(epochs));
+      parsed.warnings().forEach(w -> err.println("warning: " + w));
+      aevlp = parsed.spec();
+      baseline = aevlp.toBuilder().setName(aevlp.getName() + "-an").setLoss(SpecVocabulary.AN_LOSS).setUsePl(false)
+          .build();
+    } catch (SpecException e) {
+      err.println("aevlp demo: " + e.getMessage());
+      return 2;
+    }
+
+    RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withWorkersToStart(workers);
+    EmbeddedCluster cluster;
+    try {
+      cluster = EmbeddedCluster.start(runDir, settings, workers,
+          Optional.of(EmbeddedSession.labelerFor(aevlp, new BuiltInScorers(), Optional.empty(), Optional.empty())),
+          grpcPort, metricsPort);
+    } catch (IOException e) {
+      err.println("aevlp demo: cannot start the embedded cluster: " + e.getMessage());
+      return 3;
+    }
+    try (cluster) {
+      out.printf(Locale.ROOT, "[3/4] embedded cluster: ExperimentService %s, labeler 127.0.0.1:%d, metrics "
+          + "http://127.0.0.1:%d/metrics%n", cluster.coordinatorTarget(), cluster.labelerPort().orElseThrow(),
+          cluster.metricsPort());
+      out.println("[4/4] experiments (queued in order, each on all workers)");
+      out.flush();
+      EmbeddedSession.Outcome outcome = EmbeddedSession.submitAndFollow(cluster, List.of(
+          new EmbeddedSession.Submission("AEVLP (GPR + DAMP)", aevlp),
+          new EmbeddedSession.Submission("AN baseline", baseline)), out, !noProgress);
+      out.println();
+      out.println(ResultTable.comparison(outcome.experiments()).render());
+      for (Experiment experiment : outcome.experiments()) {
+        out.println("run directory: " + experiment.getRunDir());
+      }
+      out.printf(Locale.ROOT, "metrics were served at http://127.0.0.1:%d/metrics; total time %.0f s%n",
+          cluster.metricsPort(), (System.nanoTime() - start) / 1e9);
+      out.flush();
+      return outcome.exitCode();
+    }
+  }
+}
