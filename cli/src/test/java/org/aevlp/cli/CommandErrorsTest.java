@@ -53,7 +53,7 @@ class CommandErrorsTest {
   @Test
   void aMissingDatasetDirectoryIsNamed() throws Exception {
     Path config = temp.resolve("voc.json");
-    Files.writeString(config, "{\"dataset\": \"voc\", \"data_dir\": \"" + temp.resolve("no-voc-here")
+    Files.writeString(config, "{\"dataset\": \"pascal\", \"data_dir\": \"" + temp.resolve("no-voc-here")
         + "\", \"arch\": \"resnet18\", \"use_pretrained\": false, \"loss\": \"an_loss\"}");
     assertOneClearLine(run("local", "--config", config.toString()), 2, "no-voc-here");
   }

@@ -13,17 +13,24 @@ import org.aevlp.common.tensor.FloatChunks;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Writes the epoch's checkpoint: one ready replica (they are identical after the step barrier and
+ * Writes a checkpoint (at an epoch end, or inside an epoch): one ready replica (they are identical after the step barrier and
  * the BatchNorm average) publishes its whole state, which goes to the run directory as is.
  */
 final class CheckpointCapture extends Operation {
 
+  /** What the runner does once the checkpoint file is written. */
+  interface Written {
+    void accept(CheckpointRef checkpoint) throws IOException;
+  }
+
+  private final Written written;
   private ActorRef<Command> source;
   private String key;
 
-  CheckpointCapture(ExperimentRunner runner, List<ActorRef<Command>> ready) {
+  CheckpointCapture(ExperimentRunner runner, List<ActorRef<Command>> ready, Written written) {
     super(runner);
     this.source = ready.get(0);
+    this.written = written;
   }
 
   @Override
@@ -43,9 +50,9 @@ final class CheckpointCapture extends Operation {
     try {
       CheckpointRef ref = runner.run().writeCheckpoint(runner.epoch(), runner.globalStep(), FloatChunks.toBytes(state));
       runner.operationFinished();
-      runner.checkpointWritten(ref);
+      written.accept(ref);
     } catch (IOException e) {
-      runner.operationFailed("cannot write the checkpoint of epoch " + runner.epoch() + ": " + e.getMessage());
+      runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package org.aevlp.coordinator.runner;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.aevlp.common.eval.PseudoLabelCounts;
 
@@ -10,7 +11,7 @@ final class EpochTally {
   private final int epoch;
   private final int planned;
   private final int[] uses;
-  private final long startNanos = System.nanoTime();
+  private final long startNanos;
   private final Set<String> workers = new LinkedHashSet<>();
   private long trained;
   private long skipped;
@@ -23,6 +24,30 @@ final class EpochTally {
     this.epoch = epoch;
     this.planned = planned;
     this.uses = new int[trainSize];
+    this.startNanos = System.nanoTime();
+  }
+
+  /** A tally continuing from a snapshot (a resume from a mid-epoch checkpoint). */
+  EpochTally(Snapshot snapshot) {
+    this.epoch = snapshot.epoch();
+    this.planned = snapshot.planned();
+    this.uses = snapshot.uses().clone();
+    this.startNanos = System.nanoTime() - (long) (snapshot.seconds() * 1e9);
+    this.trained = snapshot.trained();
+    this.skipped = snapshot.skipped();
+    this.lossSum = snapshot.lossSum();
+    this.pseudoLabels = snapshot.pseudoLabels();
+    this.reruns = snapshot.reruns();
+    this.workers.addAll(snapshot.workers());
+  }
+
+  /** The tally's content, to be written with a mid-epoch checkpoint. */
+  record Snapshot(int epoch, int planned, int[] uses, long trained, long skipped, double lossSum,
+      PseudoLabelCounts pseudoLabels, int reruns, List<String> workers, double seconds) {}
+
+  Snapshot snapshot() {
+    return new Snapshot(epoch, planned, uses.clone(), trained, skipped, lossSum, pseudoLabels, reruns,
+        List.copyOf(workers), seconds());
   }
 
   void add(TrainingStep step) {

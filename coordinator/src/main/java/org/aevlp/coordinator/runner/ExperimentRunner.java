@@ -93,7 +93,10 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   public record Cancel(String reason) implements Message {}
 
   /** Where the run is between operations. */
-  enum Stage { TRAINING, PARAMETER_AVERAGE, STATISTICS_AVERAGE, VALIDATION, CHECKPOINT, FINAL_LOAD, FINAL_TEST }
+  enum Stage {
+    TRAINING, STEP_STATISTICS_AVERAGE, STEP_CHECKPOINT, PARAMETER_AVERAGE, STATISTICS_AVERAGE, VALIDATION, CHECKPOINT,
+    FINAL_LOAD, FINAL_TEST
+  }
 
   enum WorkerStatus { PREPARING, PREPARED, READY, BROKEN }
 
@@ -121,6 +124,9 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   private EpochTally tally;
   private long globalStep;
   private boolean syncDue;
+  private boolean stepCheckpointDue;
+  private int epochBatchSize;
+  private Optional<MidEpochCheckpoint> midEpochCheckpoint = Optional.empty();
   private boolean diverged;
   private Optional<CheckpointRef> lastCheckpoint = Optional.empty();
   private Optional<CheckpointRef> bestCheckpoint = Optional.empty();
@@ -161,10 +167,11 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     }
   }
 
-  /** Picks up after the resume point's checkpoint, as if its epoch had just been recorded. */
+  /** Picks up after the resume point's checkpoint, as if it had just been written. */
   private void resumeFrom(ResumePoint point) {
-    lastCheckpoint = Optional.of(point.checkpoint());
+    lastCheckpoint = point.checkpoint();
     bestCheckpoint = point.best();
+    globalStep = point.checkpoint().map(CheckpointRef::step).orElse(0L);
     for (EpochRecord record : point.epochs()) {
       earlyStop = earlyStop.observe(record.epoch(), record.valMap());
       if (bestCheckpoint.filter(b -> b.epoch() == record.epoch()).isPresent()) {
@@ -174,9 +181,17 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       stopReason = spec.getEarlyStop() ? earlyStop.stopReason(record.valMap()) : Optional.empty();
     }
     sampleCounts.addAll(point.sampleCounts());
-    epochsTrained = point.checkpoint().epoch();
+    epochsTrained = point.epochsDone();
+    if (point.midEpoch().isPresent()) {
+      MidEpochCheckpoint mid = point.midEpoch().get();
+      getContext().getLog().info("experiment {} resumes in epoch {} after step {} from {}", experimentId, mid.epoch(),
+          mid.step(), mid.checkpoint().fileName());
+      midEpochCheckpoint = point.midEpoch();
+      continueFrom(mid);
+      return;
+    }
     getContext().getLog().info("experiment {} resumes after epoch {} from {}", experimentId, epochsTrained,
-        point.checkpoint().fileName());
+        lastCheckpoint.map(CheckpointRef::fileName).orElse("the initial state"));
     if (stopReason.isEmpty() && epochsTrained >= spec.getNumEpochs()) {
       stopReason = Optional.of("completed");
     }
@@ -186,6 +201,19 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     } else {
       startEpoch(epochsTrained + 1);
     }
+  }
+
+  /** Continues an epoch from a mid-epoch checkpoint: its plan, next step and tally so far. */
+  private void continueFrom(MidEpochCheckpoint mid) {
+    stage = Stage.TRAINING;
+    epoch = mid.epoch();
+    step = mid.step();
+    globalStep = mid.globalStep();
+    syncDue = false;
+    stepCheckpointDue = false;
+    epochBatchSize = mid.batchSize();
+    plan = EpochPlan.of(spec.getSeed(), epoch, dataset.train().size(), epochBatchSize);
+    tally = new EpochTally(mid.tally());
   }
 
   /**
@@ -208,17 +236,12 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
    * Rejects specs asking for what this runner does not do yet, naming the field.
    *
    * @throws IllegalArgumentException for {@code scale_lr: true} (the replicas' learning rate is
-   *     fixed when they are built) and {@code checkpoint_every_steps > 0} (checkpoints are taken
-   *     at epoch ends only)
+   *     fixed when they are built)
    */
   public static void requireSupported(ExperimentSpec spec) {
     if (spec.getScaleLr()) {
       throw new IllegalArgumentException("scale_lr: linear learning-rate scaling is not supported yet; set it to false"
           + " and scale lr yourself");
-    }
-    if (spec.getCheckpointEverySteps() > 0) {
-      throw new IllegalArgumentException("checkpoint_every_steps: only epoch checkpoints are supported yet; set it"
-          + " to 0");
     }
   }
 
@@ -307,6 +330,11 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     current = null;
     if (stage == Stage.FINAL_LOAD || stage == Stage.FINAL_TEST) {
       stage = Stage.FINAL_LOAD;
+    } else if (midEpochCheckpoint.isPresent()) {
+      MidEpochCheckpoint mid = midEpochCheckpoint.get();
+      getContext().getLog().warn("no replica left: epoch {} continues after step {} from {}", mid.epoch(), mid.step(),
+          mid.checkpoint().fileName());
+      continueFrom(mid);
     } else if (diverged || step > 0 || stage != Stage.TRAINING) {
       int restart = lastCheckpoint.map(c -> c.epoch() + 1).orElse(1);
       getContext().getLog().warn("no replica left: epoch {} restarts from {}", restart,
@@ -433,7 +461,8 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       return false;
     }
     Optional<CheckpointRef> restore = stage == Stage.FINAL_LOAD || stage == Stage.FINAL_TEST ? Optional.empty()
-        : ready.isEmpty() ? lastCheckpoint : Optional.empty();
+        : ready.isEmpty() ? midEpochCheckpoint.map(MidEpochCheckpoint::checkpoint).or(() -> lastCheckpoint)
+        : Optional.empty();
     if (restore.isPresent() && !diverged) {
       try {
         String key = TensorKeys.runnerState(experimentId, StatePart.WHOLE_REPLICA, ++serial);
@@ -457,11 +486,21 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
         if (syncDue) {
           syncDue = false;
           startAverage(StatePart.TRAINABLE_PARAMETERS, Stage.TRAINING);
+        } else if (stepCheckpointDue) {
+          // replicas agree on parameters after every step (or after this average with local SGD); their
+          // BatchNorm statistics only after the statistics average
+          stepCheckpointDue = false;
+          startAverage(StatePart.TRAINABLE_PARAMETERS, Stage.STEP_STATISTICS_AVERAGE);
         } else if (step < plan.steps()) {
           startStep();
         } else {
           stage = Stage.PARAMETER_AVERAGE;
         }
+      }
+      case STEP_STATISTICS_AVERAGE -> startAverage(StatePart.RUNNING_STATISTICS, Stage.STEP_CHECKPOINT);
+      case STEP_CHECKPOINT -> {
+        current = new CheckpointCapture(this, ready(), this::stepCheckpointWritten);
+        current.start();
       }
       case PARAMETER_AVERAGE -> startAverage(StatePart.TRAINABLE_PARAMETERS, Stage.STATISTICS_AVERAGE);
       case STATISTICS_AVERAGE -> startAverage(StatePart.RUNNING_STATISTICS, Stage.VALIDATION);
@@ -470,7 +509,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
         current.start();
       }
       case CHECKPOINT -> {
-        current = new CheckpointCapture(this, ready());
+        current = new CheckpointCapture(this, ready(), this::checkpointWritten);
         current.start();
       }
       case FINAL_LOAD -> {
@@ -527,6 +566,10 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     if (localSgd() && step % spec.getSyncEvery() == 0 && step < plan.steps()) {
       syncDue = true;
     }
+    int every = spec.getCheckpointEverySteps();
+    if (every > 0 && step % every == 0 && step < plan.steps()) {
+      stepCheckpointDue = true;
+    }
     listener.onStep(new StepProgress(epoch, spec.getNumEpochs(), step, plan.steps(), done.meanLoss(),
         done.samples(), done.participantCount(), done.wallSeconds(), done.computeSeconds(),
         done.exchangeSeconds()));
@@ -548,8 +591,20 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     stage = Stage.CHECKPOINT;
   }
 
+  /** A mid-epoch checkpoint is written: note where the epoch stands, drop the previous one. */
+  private void stepCheckpointWritten(CheckpointRef checkpoint) throws IOException {
+    Optional<MidEpochCheckpoint> previous = midEpochCheckpoint;
+    MidEpochCheckpoint mid = new MidEpochCheckpoint(checkpoint, step, globalStep, epochBatchSize, tally.snapshot());
+    mid.write(run.path());
+    midEpochCheckpoint = Optional.of(mid);
+    if (previous.isPresent() && !previous.get().checkpoint().equals(checkpoint)) {
+      run.deleteCheckpoint(previous.get().checkpoint());
+    }
+    stage = Stage.TRAINING;
+  }
+
   /** The epoch's checkpoint is written: record the epoch and decide what comes next. */
-  void checkpointWritten(CheckpointRef checkpoint) throws IOException {
+  private void checkpointWritten(CheckpointRef checkpoint) throws IOException {
     // observed only now: an epoch lost before its checkpoint is redone and must not count twice
     earlyStop = earlyStop.observe(epoch, tally.valMap());
     Optional<CheckpointRef> previous = lastCheckpoint;
@@ -575,6 +630,12 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     run.appendEpoch(record);
     sampleCounts.add(counts);
     SampleCountLog.write(run.path(), sampleCounts);
+    if (midEpochCheckpoint.isPresent()) {
+      // the progress file goes first, so it never names a deleted checkpoint
+      MidEpochCheckpoint.delete(run.path());
+      run.deleteCheckpoint(midEpochCheckpoint.get().checkpoint());
+      midEpochCheckpoint = Optional.empty();
+    }
     epochsTrained = epoch;
     getContext().getLog().info("epoch {}: loss {}, val mAP {}, {} samples, {} re-run micro-batches{}", epoch,
         String.format("%.4f", record.trainLoss()), String.format("%.2f", record.valMap()), record.samplesTrained(),
@@ -675,8 +736,8 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
     step = 0;
     syncDue = false;
     int trainSize = dataset.train().size();
-    int batchSize = spec.getPerWorkerBsize() ? spec.getBsize() * Math.max(1, ready().size()) : spec.getBsize();
-    plan = EpochPlan.of(spec.getSeed(), newEpoch, trainSize, batchSize);
+    epochBatchSize = spec.getPerWorkerBsize() ? spec.getBsize() * Math.max(1, ready().size()) : spec.getBsize();
+    plan = EpochPlan.of(spec.getSeed(), newEpoch, trainSize, epochBatchSize);
     tally = new EpochTally(newEpoch, plan.sampleCount(), trainSize);
   }
 

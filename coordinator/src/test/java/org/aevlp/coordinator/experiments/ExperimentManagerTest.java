@@ -190,9 +190,9 @@ class ExperimentManagerTest {
     ExperimentSpec noData = spec(1, "").toBuilder().setDataDir(temp.resolve("missing").toString()).build();
     String dir = submit(manager, "", noData).refusal();
     assertTrue(dir.startsWith("data_dir: ") && dir.contains("missing"), dir);
-    ExperimentSpec steps = spec(1, "").toBuilder().setCheckpointEverySteps(5).build();
+    ExperimentSpec steps = spec(1, "").toBuilder().setPerWorkerBsize(true).setScaleLr(true).build();
     String every = submit(manager, "", steps).refusal();
-    assertTrue(every.startsWith("checkpoint_every_steps"), every);
+    assertTrue(every.startsWith("scale_lr"), every);
     assertEquals(List.of(), RunStore.open(temp.resolve("runs")).ids(), "a refused spec leaves no run behind");
   }
 

@@ -102,20 +102,72 @@ class ExperimentRunnerTest {
 
   private RunDirectory startRunner(String id, int epochs, Duration pauseTimeout, RunListener listener)
       throws Exception {
-    ExperimentSpec spec = SpecLoader.builtIn().load("""
-        {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
-         "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
-        """.formatted(epochs), "test").spec();
-    SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
-        List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
+    ExperimentSpec spec = spec(epochs, "");
     RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
         RunStatus.queued(System.currentTimeMillis()));
+    spawnRunner(id, "runner-" + id, spec, run, pauseTimeout, listener, Optional.empty());
+    return run;
+  }
+
+  private static ExperimentSpec spec(int epochs, String extra) throws Exception {
+    return SpecLoader.builtIn().load("""
+        {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
+         "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7%s}
+        """.formatted(epochs, extra), "test").spec();
+  }
+
+  private org.apache.pekko.actor.typed.ActorRef<ExperimentRunner.Message> spawnRunner(String id, String name,
+      ExperimentSpec spec, RunDirectory run, Duration pauseTimeout, RunListener listener,
+      Optional<ResumePoint> resume) {
+    SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
+        List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
     RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(pauseTimeout)
         .withWorkersToStart(1);
-    testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
-        run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener, Optional.empty())),
-        "runner-" + id);
-    return run;
+    return testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec),
+        dataset, run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener, resume)), name);
+  }
+
+  @Test
+  void aRunResumedFromAMidEpochCheckpointFinishesThatEpochCountingEverySampleOnce() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 30), "steady");
+    ExperimentSpec spec = spec(2, ", \"checkpoint_every_steps\": 2");
+    RunDirectory run = RunStore.open(temp.resolve("runs")).create("mid", SpecJson.toJson(spec),
+        RunStatus.queued(System.currentTimeMillis()));
+    var first = spawnRunner("mid", "runner-mid-1", spec, run, Duration.ofSeconds(30), RunListener.NONE,
+        Optional.empty());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Optional<MidEpochCheckpoint> mid = Optional.empty();
+    while (mid.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        mid = MidEpochCheckpoint.read(run.path()).filter(m -> m.epoch() == 2);
+      } catch (java.io.IOException e) {
+        // replaced atomically; a read racing the rename is retried
+      }
+      Thread.sleep(5);
+    }
+    testKit.stop(first, Duration.ofSeconds(10));
+    assertTrue(mid.isPresent(), "no mid-epoch checkpoint in epoch 2");
+
+    ResumePoint point = ResumePoint.of(run).orElseThrow();
+    MidEpochCheckpoint resumed = point.midEpoch().orElseThrow();
+    assertEquals(2, resumed.epoch());
+    assertTrue(resumed.step() == 2, "steps of epoch 2 done before the stop: " + resumed.step());
+    assertEquals(List.of(1), point.epochs().stream().map(EpochRecord::epoch).toList());
+    journal.clear();
+    Ending ending = new Ending();
+    spawnRunner("mid", "runner-mid-2", spec, run, Duration.ofSeconds(30), ending, Optional.of(point));
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+
+    assertTrue(journal.contains("steady load WHOLE_REPLICA"), "the resumed run loads the mid-epoch checkpoint");
+    assertEquals(2, journal.stream().filter(l -> l.startsWith("steady run 2/")).count(),
+        "only the two steps after the checkpoint are run again:\n" + String.join("\n", journal));
+    List<EpochSampleCount> counts = SampleCountLog.read(run.path());
+    assertEquals(List.of(1, 2), counts.stream().map(EpochSampleCount::epoch).toList());
+    counts.forEach(c -> assertTrue(c.exactlyOnce() && c.trained() == TRAIN, c.toString()));
+    assertTrue(MidEpochCheckpoint.read(run.path()).isEmpty(), "the epoch end retires the mid-epoch checkpoint");
+    List<EpochRecord> epochs = run.readEpochs();
+    assertTrue(run.checkpoints().stream().allMatch(c -> epochs.stream().anyMatch(e -> e.epoch() == c.epoch()
+        && c.step() == 4L * e.epoch())), "only epoch-end checkpoints remain: " + run.checkpoints());
   }
 
   @Test
