@@ -5,8 +5,8 @@ package org.aevlp.common.telemetry;
  *
  * @param role process role, a common tag on every meter (e.g. {@code coordinator}, {@code worker},
  *     {@code labeler})
- * @param instance this process among those of its role, a common tag on every meter (e.g. the pod
- *     name)
+ * @param instance this process among those of its role, the common tag {@code process} on every
+ *     meter (e.g. the pod name)
  * @param bindAddress address to listen on; {@code null} or empty for all interfaces
  * @param port port of the {@code /metrics} endpoint, 0 for any free port (see {@link
  *     Telemetry#port()})
