@@ -18,6 +18,8 @@ import org.aevlp.common.runs.RunState;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.common.telemetry.Telemetry;
+import org.aevlp.common.telemetry.TelemetrySettings;
 import org.aevlp.coordinator.runner.EpochSampleCount;
 import org.aevlp.coordinator.runner.ExperimentRunner;
 import org.aevlp.coordinator.runner.RunListener;
@@ -75,6 +77,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--tensor-port", paramLabel = "PORT", description = "TensorChannel gRPC port (0: any free port; default: ${DEFAULT-VALUE}).")
   int tensorPort = 7070;
 
+  @Option(names = "--metrics-port", paramLabel = "P", description = "Port of /metrics (Prometheus); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int metricsPort = 9464;
+
   @Option(names = "--pause-timeout", paramLabel = "SECONDS", description = "Fail when no worker is live for this long (default: ${DEFAULT-VALUE}).")
   long pauseTimeoutSeconds = 600;
 
@@ -116,18 +121,27 @@ final class CoordinatorCommand implements Callable<Integer> {
     RunnerSettings settings = RunnerSettings.defaults(Optional.ofNullable(dataDir))
         .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
         .withWorkersToStart(workersToStart);
-    ActorSystem<Void> system = ClusterNodes.start(node, mode);
-    try (CoordinatorNode coordinator = CoordinatorNode.start(system, host, tensorPort, runDir, settings)) {
-      out.printf(Locale.ROOT, "coordinator on %s:%d, tensor channel on %s:%d, run %s%n", host, port, host,
-          coordinator.tensorPort(), id);
-      out.flush();
-      CoordinatorNode.Outcome outcome = coordinator.run(id, parsed.spec(), new ProgressPrinter(out)).get();
-      out.printf(Locale.ROOT, "run directory: %s%n", outcome.runDir());
-      out.flush();
-      return outcome.state() == RunState.COMPLETED ? 0 : 1;
-    } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get();
+    TelemetrySettings metrics;
+    try {
+      metrics = TelemetrySettings.forThisHost("coordinator", metricsPort);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port: " + e.getMessage());
+    }
+    try (Telemetry telemetry = Telemetry.start(metrics)) {
+      ActorSystem<Void> system = ClusterNodes.start(node, mode);
+      try (CoordinatorNode coordinator = CoordinatorNode.start(system, host, tensorPort, runDir, settings,
+          telemetry.registry())) {
+        out.printf(Locale.ROOT, "coordinator on %s:%d, tensor channel on %s:%d, metrics on port %d, run %s%n", host,
+            port, host, coordinator.tensorPort(), telemetry.port(), id);
+        out.flush();
+        CoordinatorNode.Outcome outcome = coordinator.run(id, parsed.spec(), new ProgressPrinter(out)).get();
+        out.printf(Locale.ROOT, "run directory: %s%n", outcome.runDir());
+        out.flush();
+        return outcome.state() == RunState.COMPLETED ? 0 : 1;
+      } finally {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get();
+      }
     }
   }
 

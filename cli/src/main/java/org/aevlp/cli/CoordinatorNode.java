@@ -1,5 +1,7 @@
 package org.aevlp.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import org.aevlp.common.runs.RunStore;
 import org.aevlp.common.spec.SpecJson;
 import org.aevlp.common.tensor.TensorChannelServer;
 import org.aevlp.common.tensor.TensorStore;
+import org.aevlp.coordinator.metrics.TrainingMetrics;
 import org.aevlp.coordinator.runner.EpochSampleCount;
 import org.aevlp.coordinator.runner.ExperimentRunner;
 import org.aevlp.coordinator.runner.RunListener;
@@ -27,7 +30,8 @@ import org.apache.pekko.actor.typed.Props;
 
 /**
  * The coordinator side of a node: the tensor store and its TensorChannel server, and experiment
- * runners writing into a run store. One per coordinator process (or embedded cluster).
+ * runners writing into a run store, each run recording its {@link TrainingMetrics} on the node's
+ * meter registry. One per coordinator process (or embedded cluster).
  */
 public final class CoordinatorNode implements AutoCloseable {
 
@@ -36,14 +40,16 @@ public final class CoordinatorNode implements AutoCloseable {
   private final TensorChannelServer server;
   private final RunStore runs;
   private final RunnerSettings settings;
+  private final MeterRegistry registry;
 
   private CoordinatorNode(ActorSystem<?> system, TensorStore store, TensorChannelServer server, RunStore runs,
-      RunnerSettings settings) {
+      RunnerSettings settings, MeterRegistry registry) {
     this.system = system;
     this.store = store;
     this.server = server;
     this.runs = runs;
     this.settings = settings;
+    this.registry = registry;
   }
 
   /**
@@ -53,10 +59,21 @@ public final class CoordinatorNode implements AutoCloseable {
    */
   public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, Path runRoot,
       RunnerSettings settings) throws IOException {
+    return start(system, host, tensorPort, runRoot, settings, new CompositeMeterRegistry());
+  }
+
+  /**
+   * Starts the tensor channel on {@code host:tensorPort} (0: a free port); runs record their
+   * training meters on {@code registry}.
+   *
+   * @throws IOException when the port cannot be bound or the run directory not created
+   */
+  public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, Path runRoot,
+      RunnerSettings settings, MeterRegistry registry) throws IOException {
     TensorStore store = TensorStore.open();
     try {
       TensorChannelServer server = TensorChannelServer.start(store, host, tensorPort);
-      return new CoordinatorNode(system, store, server, RunStore.open(runRoot), settings);
+      return new CoordinatorNode(system, store, server, RunStore.open(runRoot), settings, registry);
     } catch (IOException e) {
       store.close();
       throw e;
@@ -84,30 +101,36 @@ public final class CoordinatorNode implements AutoCloseable {
     String specJson = SpecJson.toJson(spec);
     RunDirectory run = runs.create(runId, specJson, RunStatus.queued(System.currentTimeMillis()));
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    TrainingMetrics metrics = new TrainingMetrics(registry, runId);
     RunListener listener = new RunListener() {
       @Override
       public void onState(RunState state, String message) {
+        metrics.onState(state, message);
         progress.onState(state, message);
       }
 
       @Override
       public void onStep(StepProgress step) {
+        metrics.onStep(step);
         progress.onStep(step);
       }
 
       @Override
       public void onEpoch(EpochRecord record, EpochSampleCount samples) {
+        metrics.onEpoch(record, samples);
         progress.onEpoch(record, samples);
       }
 
       @Override
       public void onCompleted(RunResult result) {
+        metrics.onCompleted(result);
         progress.onCompleted(result);
         outcome.complete(new Outcome(RunState.COMPLETED, Optional.of(result), "", run.path()));
       }
 
       @Override
       public void onFailed(String reason) {
+        metrics.onFailed(reason);
         progress.onFailed(reason);
         outcome.complete(new Outcome(RunState.FAILED, Optional.empty(), reason, run.path()));
       }

@@ -30,4 +30,13 @@ public record TelemetrySettings(String role, String instance, String bindAddress
   public static TelemetrySettings of(String role, String instance, int port) {
     return new TelemetrySettings(role, instance, "", port);
   }
+
+  /**
+   * Listens on all interfaces, named after the host ({@code HOSTNAME}, the pod name in Kubernetes),
+   * or after the role where that is unset.
+   */
+  public static TelemetrySettings forThisHost(String role, int port) {
+    String host = System.getenv("HOSTNAME");
+    return of(role, host == null || host.isBlank() ? role : host, port);
+  }
 }
