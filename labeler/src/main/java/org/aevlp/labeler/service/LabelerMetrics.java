@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.aevlp.common.image.SkippedSampleLog;
 import org.aevlp.labeler.batching.BatchListener;
@@ -51,6 +53,7 @@ public final class LabelerMetrics implements BatchListener {
   private final DistributionSummary batchSize;
   private final Counter imagesScored;
   private final Counter viewsEmbedded;
+  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
   public LabelerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -76,6 +79,13 @@ public final class LabelerMetrics implements BatchListener {
     this.viewsEmbedded = Counter.builder("aevlp.labeler.views.embedded")
         .description("Views run through the scorer (embedding cache misses)")
         .register(registry);
+    // Every reason up front: a reason that never happened reads 0 instead of missing.
+    for (DropReason reason : DropReason.values()) {
+      dropped.put(reason, Counter.builder("aevlp.labeler.dropped")
+          .description("Requests not computed, by reason")
+          .tags("reason", reason.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
   }
 
   /** Records a finished RPC. */
@@ -149,10 +159,6 @@ public final class LabelerMetrics implements BatchListener {
 
   @Override
   public void dropped(DropReason reason) {
-    Counter.builder("aevlp.labeler.dropped")
-        .description("Requests not computed, by reason")
-        .tags("reason", reason.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    dropped.get(reason).increment();
   }
 }

@@ -328,7 +328,9 @@ class LabelerServerTest {
         "aevlp_labeler_cache_misses_total ",
         "aevlp_labeler_images_scored_total ",
         "aevlp_labeler_views_embedded_total ",
-        "aevlp_labeler_queue_depth ")) {
+        "aevlp_labeler_queue_depth ",
+        "aevlp_labeler_dropped_total{reason=\"rejected\"} 0.0",
+        "aevlp_labeler_dropped_total{reason=\"expired\"} 0.0")) {
       assertTrue(scrape.contains(series), series + " missing from:\n" + scrape);
     }
     assertTrue(scrape.contains("# TYPE aevlp_labeler_requests_total counter")
