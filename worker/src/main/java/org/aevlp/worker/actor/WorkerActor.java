@@ -201,11 +201,12 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         session.transport().publish(key, gradient);
         exchangeSeconds = (System.nanoTime() - exchangeStart) / 1e9;
       }
+      // recorded before the reply, so whoever sees the reply sees the meters include it
+      metrics.microBatchTrained(prepared.usedIndices().size(),
+          command.indices().size() - prepared.usedIndices().size(), dataSeconds, computeSeconds);
       command.replyTo().tell(new MicroBatchDone(command.experimentId(), self(), command.epoch(), command.step(),
           command.slot(), command.attempt(), prepared.usedIndices(), lossSum, key, prepared.pseudoLabels(),
           new StepTimings(dataSeconds, computeSeconds, exchangeSeconds)));
-      metrics.microBatchTrained(prepared.usedIndices().size(),
-          command.indices().size() - prepared.usedIndices().size(), dataSeconds, computeSeconds);
     } catch (Exception e) {
       fail(command.experimentId(), command.replyTo(), "micro-batch " + command.epoch() + "/" + command.step(), e);
     }
