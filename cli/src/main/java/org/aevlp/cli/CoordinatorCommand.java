@@ -18,6 +18,8 @@ import org.aevlp.common.runs.RunState;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.common.telemetry.Telemetry;
+import org.aevlp.common.telemetry.TelemetrySettings;
 import org.aevlp.coordinator.runner.EpochSampleCount;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
@@ -80,6 +82,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--tensor-port", paramLabel = "PORT", description = "TensorChannel gRPC port (0: any free port; default: ${DEFAULT-VALUE}).")
   int tensorPort = 7070;
 
+  @Option(names = "--metrics-port", paramLabel = "P", description = "Port of /metrics (Prometheus); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int metricsPort = 9464;
+
   @Option(names = "--pause-timeout", paramLabel = "SECONDS", description = "Fail a run when no worker is live for this long (default: ${DEFAULT-VALUE}).")
   long pauseTimeoutSeconds = 600;
 
@@ -119,42 +124,64 @@ final class CoordinatorCommand implements Callable<Integer> {
     RunnerSettings settings = RunnerSettings.defaults(Optional.ofNullable(dataDir))
         .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
         .withWorkersToStart(workersToStart);
-    ActorSystem<Void> system = ClusterNodes.start(node, mode);
-    CoordinatorNode coordinator;
+    TelemetrySettings metrics;
     try {
-      coordinator = CoordinatorNode.start(system, host, tensorPort, grpcPort, runDir, settings);
+      metrics = TelemetrySettings.forThisHost("coordinator", metricsPort);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port: " + e.getMessage());
+    }
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.start(metrics);
     } catch (java.io.IOException e) {
-      err.println("aevlp coordinator: " + e.getMessage());
-      terminate(system);
+      err.println("aevlp coordinator: cannot serve /metrics on port " + metricsPort + ": " + e.getMessage());
       return 3;
     }
-    try (coordinator) {
-      out.printf(Locale.ROOT, "coordinator on %s:%d; ExperimentService on %s:%d; tensor channel on %s:%d; runs in %s%n",
-          host, port, host, coordinator.grpcPort(), host, coordinator.tensorPort(), runDir.toAbsolutePath());
-      out.flush();
-      if (parsed.isEmpty()) {
-        system.getWhenTerminated().toCompletableFuture().get();
-        return 0;
-      }
-      String id = runId != null ? runId : parsed.get().spec().getName().replaceAll("[^A-Za-z0-9_.-]", "-") + "-"
-          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      CoordinatorNode.Outcome outcome;
+    try (telemetry) {
+      ActorSystem<Void> system = ClusterNodes.start(node, mode);
+      CoordinatorNode coordinator;
       try {
-        outcome = coordinator.run(id, parsed.get().spec(), new ProgressPrinter(out)).get();
-      } catch (IllegalArgumentException e) {
-        err.println("aevlp coordinator: " + config + ": " + e.getMessage());
-        return 2;
+        coordinator = CoordinatorNode.start(system, host, tensorPort, grpcPort, runDir, settings, telemetry.registry());
+      } catch (java.io.IOException e) {
+        err.println("aevlp coordinator: " + e.getMessage());
+        terminate(system);
+        return 3;
       }
-      out.printf(Locale.ROOT, "run directory: %s%n", outcome.runDir());
-      out.flush();
-      return switch (outcome.state()) {
-        case COMPLETED -> 0;
-        case CANCELLED -> 4;
-        default -> 1;
-      };
-    } finally {
-      terminate(system);
+      try (coordinator) {
+        out.printf(Locale.ROOT, "coordinator on %s:%d; ExperimentService on %s:%d; tensor channel on %s:%d; metrics on "
+            + "port %d; runs in %s%n", host, port, host, coordinator.grpcPort(), host, coordinator.tensorPort(),
+            telemetry.port(), runDir.toAbsolutePath());
+        out.flush();
+        if (parsed.isEmpty()) {
+          system.getWhenTerminated().toCompletableFuture().get();
+          return 0;
+        }
+        return runConfig(coordinator, parsed.get(), out, err);
+      } finally {
+        terminate(system);
+      }
     }
+  }
+
+  /** Submits the --config experiment, prints its progress and returns the exit code of its end. */
+  private int runConfig(CoordinatorNode coordinator, ParsedSpec parsed, PrintWriter out, PrintWriter err)
+      throws Exception {
+    String id = runId != null ? runId : parsed.spec().getName().replaceAll("[^A-Za-z0-9_.-]", "-") + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    CoordinatorNode.Outcome outcome;
+    try {
+      outcome = coordinator.run(id, parsed.spec(), new ProgressPrinter(out)).get();
+    } catch (IllegalArgumentException e) {
+      err.println("aevlp coordinator: " + config + ": " + e.getMessage());
+      return 2;
+    }
+    out.printf(Locale.ROOT, "run directory: %s%n", outcome.runDir());
+    out.flush();
+    return switch (outcome.state()) {
+      case COMPLETED -> 0;
+      case CANCELLED -> 4;
+      default -> 1;
+    };
   }
 
   private static void terminate(ActorSystem<Void> system) throws Exception {

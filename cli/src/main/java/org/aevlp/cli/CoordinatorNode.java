@@ -1,6 +1,7 @@
 package org.aevlp.cli;
 
 import io.grpc.Server;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -26,6 +27,8 @@ import org.aevlp.common.tensor.TensorChannelServer;
 import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.coordinator.experiments.ExperimentManager;
 import org.aevlp.coordinator.experiments.ManagerSettings;
+import org.aevlp.coordinator.metrics.ClusterMetrics;
+import org.aevlp.coordinator.metrics.TrainingMetrics;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.service.ExperimentGrpcService;
@@ -41,7 +44,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * The coordinator side of a node: the tensor store and its TensorChannel server, the experiment
  * manager (a cluster singleton over the run store) and the ExperimentService gRPC server in front
- * of it. One per coordinator process (or embedded cluster).
+ * of it. Each experiment records its {@link TrainingMetrics} on the node's meter registry. One per
+ * coordinator process (or embedded cluster).
  */
 public final class CoordinatorNode implements AutoCloseable {
 
@@ -75,7 +79,7 @@ public final class CoordinatorNode implements AutoCloseable {
    *     opened
    */
   public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, int grpcPort, Path runRoot,
-      RunnerSettings settings) throws IOException {
+      RunnerSettings settings, MeterRegistry registry) throws IOException {
     RunStore runs = RunStore.open(runRoot);
     TensorStore store = TensorStore.open();
     ExecutorService blocking = Executors.newFixedThreadPool(2, r -> {
@@ -88,8 +92,11 @@ public final class CoordinatorNode implements AutoCloseable {
       tensorServer = TensorChannelServer.start(store, host, tensorPort);
       TensorEndpoint endpoint = new TensorEndpoint(tensorServer.host(), tensorServer.port(), store.id());
       Map<String, RunListener> listeners = new ConcurrentHashMap<>();
+      Map<String, TrainingMetrics> metrics = new ConcurrentHashMap<>();
       ManagerSettings managerSettings = new ManagerSettings(runs, settings, store, endpoint,
-          id -> listeners.getOrDefault(id, RunListener.NONE), blocking);
+          id -> RunListener.both(metrics.computeIfAbsent(id, key -> new TrainingMetrics(registry, key)),
+              listeners.getOrDefault(id, RunListener.NONE)),
+          new ClusterMetrics(registry), blocking);
       ActorRef<ExperimentManager.Command> manager = ClusterSingleton.get(system).init(
           SingletonActor.of(ExperimentManager.create(managerSettings), "experiment-manager")
               .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterNodeConfig.COORDINATOR_ROLE)));

@@ -51,7 +51,7 @@ final class EmbeddedCluster implements AutoCloseable {
     LoopbackCluster cluster = null;
     try {
       telemetry = Telemetry.start(TelemetrySettings.of("embedded", "embedded", metricsPort));
-      cluster = LoopbackCluster.start(runRoot, settings, grpcPort);
+      cluster = LoopbackCluster.start(runRoot, settings, grpcPort, telemetry.registry());
       Optional<LabelerServer> labeler = Optional.empty();
       if (labelerPart.isPresent()) {
         labeler = Optional.of(LabelerServer.start(LabelerSettings.defaults().withBindAddress("127.0.0.1").withPort(0),

@@ -1,5 +1,7 @@
 package org.aevlp.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -42,17 +44,22 @@ public final class LoopbackCluster implements AutoCloseable {
 
   /** Starts the coordinator node (roles coordinator and worker, so embedded workers can join it). */
   public static LoopbackCluster start(Path runRoot, RunnerSettings settings) throws IOException {
-    return start(runRoot, settings, 0);
+    return start(runRoot, settings, 0, new CompositeMeterRegistry());
   }
 
-  /** As {@link #start(Path, RunnerSettings)}, with the ExperimentService on {@code grpcPort} (0: free). */
-  public static LoopbackCluster start(Path runRoot, RunnerSettings settings, int grpcPort) throws IOException {
+  /**
+   * As {@link #start(Path, RunnerSettings)}, with the ExperimentService on {@code grpcPort} (0: a
+   * free port) and runs recording their training meters on {@code registry}.
+   */
+  public static LoopbackCluster start(Path runRoot, RunnerSettings settings, int grpcPort, MeterRegistry registry)
+      throws IOException {
     int port = freePort();
     ClusterNodeConfig node = new ClusterNodeConfig("127.0.0.1", port, List.of("127.0.0.1:" + port),
         Set.of(ClusterNodeConfig.COORDINATOR_ROLE, ClusterNodeConfig.WORKER_ROLE));
     ActorSystem<Void> system = ClusterNodes.start(node, ClusterNodes.Discovery.SEED_NODES);
     try {
-      return new LoopbackCluster(system, CoordinatorNode.start(system, "127.0.0.1", 0, grpcPort, runRoot, settings), port);
+      return new LoopbackCluster(system,
+          CoordinatorNode.start(system, "127.0.0.1", 0, grpcPort, runRoot, settings, registry), port);
     } catch (IOException | RuntimeException e) {
       system.terminate();
       throw e;
@@ -79,10 +86,13 @@ public final class LoopbackCluster implements AutoCloseable {
     localWorkers += count;
   }
 
-  /** Starts a worker JVM with {@code threads} intra-op threads, logging to {@code log}. */
+  /**
+   * Starts a worker JVM with {@code threads} intra-op threads, logging to {@code log}; its metrics
+   * endpoint takes a free port (several share this host).
+   */
   public ChildJvm addWorkerProcess(Path dataDir, int threads, Path log) throws IOException {
     ChildJvm child = ChildJvm.start(List.of("worker", "--seed-nodes", seedNode(), "--data-dir", dataDir.toString(),
-        "--threads", Integer.toString(threads), "--decoder-threads", "1"), threads, log);
+        "--threads", Integer.toString(threads), "--decoder-threads", "1", "--metrics-port", "0"), threads, log);
     children.add(child);
     return child;
   }

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.telemetry.Telemetry;
+import org.aevlp.common.telemetry.TelemetrySettings;
 import org.aevlp.worker.actor.NetworkReplicaFactory;
 import org.aevlp.worker.actor.WorkerSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -59,6 +61,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--decoder-threads", paramLabel = "N", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int decoderThreads = 2;
 
+  @Option(names = "--metrics-port", paramLabel = "P", description = "Port of /metrics (Prometheus); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int metricsPort = 9464;
+
   @Option(names = "--force-grpc-tensors", hidden = true, description = "Use the gRPC tensor channel even in the coordinator's JVM.")
   boolean forceGrpcTensors;
 
@@ -83,16 +88,25 @@ final class WorkerCommand implements Callable<Integer> {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
-    WorkerSettings settings = WorkerSettings.of(Optional.ofNullable(dataDir), labelers)
-        .withDecoderThreads(decoderThreads)
-        .withForceGrpcTensors(forceGrpcTensors);
-    ActorSystem<Void> system = ClusterNodes.start(node, mode);
-    WorkerNode.spawn(system, 1, 1, settings, new NetworkReplicaFactory(device));
-    system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());
-    spec.commandLine().getOut().printf(Locale.ROOT, "worker joined via %s%n",
-        seedNodes.isEmpty() ? mode : String.join(",", seedNodes));
-    spec.commandLine().getOut().flush();
-    system.getWhenTerminated().toCompletableFuture().get();
-    return 0;
+    TelemetrySettings metrics;
+    try {
+      metrics = TelemetrySettings.forThisHost("worker", metricsPort);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port: " + e.getMessage());
+    }
+    try (Telemetry telemetry = Telemetry.start(metrics)) {
+      WorkerSettings settings = WorkerSettings.of(Optional.ofNullable(dataDir), labelers)
+          .withDecoderThreads(decoderThreads)
+          .withForceGrpcTensors(forceGrpcTensors)
+          .withMeterRegistry(telemetry.registry());
+      ActorSystem<Void> system = ClusterNodes.start(node, mode);
+      WorkerNode.spawn(system, 1, 1, settings, new NetworkReplicaFactory(device));
+      system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());
+      spec.commandLine().getOut().printf(Locale.ROOT, "worker joined via %s; metrics on port %d at /metrics%n",
+          seedNodes.isEmpty() ? mode : String.join(",", seedNodes), telemetry.port());
+      spec.commandLine().getOut().flush();
+      system.getWhenTerminated().toCompletableFuture().get();
+      return 0;
+    }
   }
 }

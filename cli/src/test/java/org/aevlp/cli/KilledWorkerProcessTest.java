@@ -72,9 +72,10 @@ class KilledWorkerProcessTest {
     Path runs = temp.resolve("runs");
     coordinator = ChildJvm.start(List.of("coordinator", "--config", specFile.toString(), "--run-dir", runs.toString(),
         "--run-id", "killed", "--port", Integer.toString(port), "--tensor-port", Integer.toString(tensorPort),
-        "--pause-timeout", "120", "--workers-to-start", "2"), 1, temp.resolve("coordinator.log"));
+        "--pause-timeout", "120", "--workers-to-start", "2", "--metrics-port", "0"), 1,
+        temp.resolve("coordinator.log"));
     List<String> worker = List.of("worker", "--seed-nodes", "127.0.0.1:" + port, "--threads", "1",
-        "--decoder-threads", "1");
+        "--decoder-threads", "1", "--metrics-port", "0");
     survivor = ChildJvm.start(worker, 1, temp.resolve("worker-1.log"));
     victim = ChildJvm.start(worker, 1, temp.resolve("worker-2.log"));
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A process's metrics: a Micrometer {@link PrometheusMeterRegistry} with JVM and system meters
- * bound and the common tags {@code role} and {@code instance}, served in the Prometheus text format
+ * bound and the common tags {@code role} and {@code process} (the settings' instance name), served in the Prometheus text format
  * at {@code /metrics} by the prometheus-metrics {@link HTTPServer} (DESIGN.md §8).
  *
  * <p>Micrometer's registry keeps its meters in a prometheus-metrics {@code PrometheusRegistry}
@@ -59,7 +59,8 @@ public final class Telemetry implements Closeable {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Common tags apply to meters registered after this call, so set them before binding any.
-    registry.config().commonTags("role", settings.role(), "instance", settings.instance());
+    // Not "instance": Prometheus sets that target label itself and would rename ours exported_instance.
+    registry.config().commonTags("role", settings.role(), "process", settings.instance());
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);

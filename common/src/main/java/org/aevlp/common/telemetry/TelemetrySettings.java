@@ -5,8 +5,8 @@ package org.aevlp.common.telemetry;
  *
  * @param role process role, a common tag on every meter (e.g. {@code coordinator}, {@code worker},
  *     {@code labeler})
- * @param instance this process among those of its role, a common tag on every meter (e.g. the pod
- *     name)
+ * @param instance this process among those of its role, the common tag {@code process} on every
+ *     meter (e.g. the pod name)
  * @param bindAddress address to listen on; {@code null} or empty for all interfaces
  * @param port port of the {@code /metrics} endpoint, 0 for any free port (see {@link
  *     Telemetry#port()})
@@ -29,5 +29,14 @@ public record TelemetrySettings(String role, String instance, String bindAddress
   /** Listens on all interfaces. */
   public static TelemetrySettings of(String role, String instance, int port) {
     return new TelemetrySettings(role, instance, "", port);
+  }
+
+  /**
+   * Listens on all interfaces, named after the host ({@code HOSTNAME}, the pod name in Kubernetes),
+   * or after the role where that is unset.
+   */
+  public static TelemetrySettings forThisHost(String role, int port) {
+    String host = System.getenv("HOSTNAME");
+    return of(role, host == null || host.isBlank() ? role : host, port);
   }
 }

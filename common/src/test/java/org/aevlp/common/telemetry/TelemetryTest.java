@@ -1,6 +1,7 @@
 package org.aevlp.common.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,8 @@ class TelemetryTest {
                       new AssertionError(
                           "no aevlp_test_events_total sample in\n" + response.body()));
       assertTrue(counter.contains("role=\"worker\""), counter);
-      assertTrue(counter.contains("instance=\"worker-7\""), counter);
+      assertTrue(counter.contains("process=\"worker-7\""), counter);
+      assertFalse(counter.contains("instance="), "Prometheus owns the instance label: " + counter);
       assertEquals(3.0, Double.parseDouble(counter.substring(counter.lastIndexOf(' ') + 1)));
       assertTrue(
           lines.stream()

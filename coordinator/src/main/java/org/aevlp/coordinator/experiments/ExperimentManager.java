@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.aevlp.common.cluster.ExperimentDataset;
+import org.aevlp.common.cluster.WorkerProtocol;
 import org.aevlp.common.data.SpmlDataset;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunDirectory;
@@ -47,6 +48,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * The experiments of a cluster (DESIGN §2): accepts submissions, keeps them in a FIFO queue, runs
@@ -121,6 +123,8 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   private record Started(String id, Optional<StartInputs> inputs, String failure) implements Command {}
 
+  private record WorkersListed(int count) implements Command {}
+
   private record StartInputs(SpmlDataset dataset, Optional<ResumePoint> resume) {}
 
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -148,7 +152,11 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   public static Behavior<Command> create(ManagerSettings settings) {
     return Behaviors.setup(context -> {
       ExperimentManager manager = new ExperimentManager(context, settings);
+      ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+          listing -> new WorkersListed(listing.getServiceInstances(WorkerProtocol.WORKER_SERVICE).size()));
+      context.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.WORKER_SERVICE, listings));
       manager.recover();
+      manager.reportStates();
       manager.startNextIfIdle();
       return manager;
     });
@@ -169,6 +177,10 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
         .onMessage(RunnerEpoch.class, this::onRunnerEpoch)
         .onMessage(RunnerResult.class, this::onRunnerResult)
         .onMessage(RunnerStopped.class, this::onRunnerStopped)
+        .onMessage(WorkersListed.class, listed -> {
+          settings.clusterMetrics().workersAlive(listed.count());
+          return this;
+        })
         .build();
   }
 
@@ -254,6 +266,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       byRequestId.put(submit.requestId(), id);
     }
     queue.add(id);
+    reportStates();
     getContext().getLog().info("experiment {} queued ({} ahead)", id, queue.size() - 1 + (active.isPresent() ? 1 : 0));
     int position = queuePosition(id);
     startNextIfIdle();
@@ -431,6 +444,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       return this;
     }
     publish(entry, entry.stateChanged(readStatusOr(entry, message), System.currentTimeMillis()));
+    reportStates();
     if (message.state().isTerminal()) {
       endActive(entry);
     }
@@ -488,6 +502,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     }
     getContext().getLog().info("experiment {} is {}{}", entry.id, state, message.isEmpty() ? "" : ": " + message);
     publish(entry, entry.stateChanged(next, System.currentTimeMillis()));
+    reportStates();
     RunListener observer = settings.observers().apply(entry.id);
     observer.onState(state, message);
     if (state == RunState.FAILED) {
@@ -517,6 +532,16 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       entry.watchers.forEach(getContext()::unwatch);
       entry.watchers.clear();
     }
+  }
+
+  /** Experiments per state, for the cluster metrics. */
+  private void reportStates() {
+    Map<RunState, Integer> counts = new java.util.EnumMap<>(RunState.class);
+    for (RunState state : RunState.values()) {
+      counts.put(state, 0);
+    }
+    experiments.values().forEach(e -> counts.merge(e.status.state(), 1, Integer::sum));
+    counts.forEach(settings.clusterMetrics()::experimentsInState);
   }
 
   private static String rootMessage(Throwable error) {

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
 import org.aevlp.common.runs.RunStore;
 import org.aevlp.common.tensor.TensorStore;
+import org.aevlp.coordinator.metrics.ClusterMetrics;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 
@@ -16,6 +17,7 @@ import org.aevlp.coordinator.runner.RunnerSettings;
  * @param tensors the node's tensor store, served to workers at {@code endpoint}
  * @param endpoint where workers reach the tensor store
  * @param observers extra listeners per experiment id, in this JVM (metrics, embedded tools)
+ * @param clusterMetrics where the manager reports live workers and experiments by state
  * @param blocking where disk work (opening datasets, reading checkpoints) runs
  */
 public record ManagerSettings(
@@ -24,4 +26,5 @@ public record ManagerSettings(
     TensorStore tensors,
     TensorEndpoint endpoint,
     Function<String, RunListener> observers,
+    ClusterMetrics clusterMetrics,
     Executor blocking) {}

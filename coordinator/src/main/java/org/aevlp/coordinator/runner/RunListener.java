@@ -27,4 +27,39 @@ public interface RunListener {
 
   /** A listener that ignores everything. */
   RunListener NONE = new RunListener() {};
+
+  /** A listener telling {@code first}, then {@code second}. */
+  static RunListener both(RunListener first, RunListener second) {
+    return new RunListener() {
+      @Override
+      public void onState(RunState state, String message) {
+        first.onState(state, message);
+        second.onState(state, message);
+      }
+
+      @Override
+      public void onStep(StepProgress progress) {
+        first.onStep(progress);
+        second.onStep(progress);
+      }
+
+      @Override
+      public void onEpoch(EpochRecord record, EpochSampleCount samples) {
+        first.onEpoch(record, samples);
+        second.onEpoch(record, samples);
+      }
+
+      @Override
+      public void onCompleted(RunResult result) {
+        first.onCompleted(result);
+        second.onCompleted(result);
+      }
+
+      @Override
+      public void onFailed(String reason) {
+        first.onFailed(reason);
+        second.onFailed(reason);
+      }
+    };
+  }
 }

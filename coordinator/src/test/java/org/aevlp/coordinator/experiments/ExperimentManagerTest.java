@@ -23,6 +23,8 @@ import org.aevlp.common.runs.RunStore;
 import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.coordinator.experiments.ExperimentManager.WatchFeed;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.aevlp.coordinator.metrics.ClusterMetrics;
 import org.aevlp.coordinator.runner.EpochSampleCount;
 import org.aevlp.coordinator.runner.FakeWorker;
 import org.aevlp.coordinator.runner.RunListener;
@@ -66,6 +68,7 @@ class ExperimentManagerTest {
   private TensorStore tensors;
   private final ExecutorService blocking = Executors.newFixedThreadPool(2);
   private final Queue<String> journal = new ConcurrentLinkedQueue<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeAll
   static void dataset() throws Exception {
@@ -97,7 +100,8 @@ class ExperimentManagerTest {
   private ActorRef<ExperimentManager.Command> manager(String name) throws Exception {
     RunnerSettings runner = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(Duration.ofSeconds(60));
     ManagerSettings settings = new ManagerSettings(RunStore.open(temp.resolve("runs")), runner, tensors,
-        new TensorEndpoint("127.0.0.1", 1, tensors.id()), id -> RunListener.NONE, blocking);
+        new TensorEndpoint("127.0.0.1", 1, tensors.id()), id -> RunListener.NONE, new ClusterMetrics(registry),
+        blocking);
     return testKit.spawn(ExperimentManager.create(settings), name);
   }
 
@@ -171,6 +175,10 @@ class ExperimentManagerTest {
     assertTrue(b.getStartedAtMs() >= a.getFinishedAtMs(),
         "the second started " + b.getStartedAtMs() + " before the first finished " + a.getFinishedAtMs());
     assertEquals(2, a.getSpec().getNumEpochs(), "the repeated submission did not replace the spec");
+
+    assertEquals(2.0, registry.get("aevlp.cluster.experiments").tag("state", "completed").gauge().value());
+    assertEquals(0.0, registry.get("aevlp.cluster.experiments").tag("state", "running").gauge().value());
+    assertEquals(2.0, registry.get("aevlp.cluster.workers.alive").gauge().value());
 
     TestProbe<ListExperimentsResponse> list = testKit.createTestProbe();
     manager.tell(new ExperimentManager.ListExperiments(ListExperimentsRequest.getDefaultInstance(), list.getRef()));

@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.aevlp.common.image.SkippedSampleLog;
 import org.aevlp.labeler.batching.BatchListener;
@@ -20,9 +23,9 @@ import org.aevlp.labeler.cache.EmbeddingCache;
  * <pre>
  *   aevlp_labeler_requests_total{method,status}   RPCs by outcome (gRPC status code name)
  *   aevlp_labeler_request_seconds{method}         RPC latency, histogram (percentiles by histogram_quantile)
- *   aevlp_labeler_queue_seconds                   time a request waited in the batcher (p50/p90/p99)
- *   aevlp_labeler_compute_seconds                 time to compute a batch (p50/p90/p99)
- *   aevlp_labeler_batch_size                      images per batch (p50/p90/p99)
+ *   aevlp_labeler_queue_seconds                   time a request waited in the batcher, histogram
+ *   aevlp_labeler_compute_seconds                 time to compute a batch, histogram
+ *   aevlp_labeler_batch_size                      images per batch, histogram (buckets 1, 2, 4, ..., 1024)
  *   aevlp_labeler_queue_depth                     requests waiting now
  *   aevlp_labeler_dropped_total{reason}           requests not computed: rejected, expired, cancelled, closed
  *   aevlp_labeler_images_scored_total             images pseudo-labelled
@@ -34,8 +37,15 @@ import org.aevlp.labeler.cache.EmbeddingCache;
  * Micrometer adds the {@code _total} and {@code _seconds} suffixes itself, so the meters are
  * registered as {@code aevlp.labeler.requests}, {@code aevlp.labeler.request} and so on. Tags have
  * bounded values (two methods, the gRPC status codes, four drop reasons).
+ *
+ * <p>Distributions are histograms (buckets), not client-side percentiles: percentiles over several
+ * labeler pods come from {@code histogram_quantile} over the buckets summed across pods, which
+ * per-pod quantiles cannot give.
  */
 public final class LabelerMetrics implements BatchListener {
+
+  /** Powers of two up to the largest sensible batch: few buckets, and every batch limit is a bound. */
+  private static final double[] BATCH_SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
 
   private final MeterRegistry registry;
   private final Timer queue;
@@ -43,20 +53,25 @@ public final class LabelerMetrics implements BatchListener {
   private final DistributionSummary batchSize;
   private final Counter imagesScored;
   private final Counter viewsEmbedded;
+  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
   public LabelerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.queue = Timer.builder("aevlp.labeler.queue")
         .description("Time a request waited in the batcher before its batch was dispatched")
-        .publishPercentiles(0.5, 0.9, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
     this.compute = Timer.builder("aevlp.labeler.compute")
         .description("Time to compute one batch (decode, render, embed, DAMP)")
-        .publishPercentiles(0.5, 0.9, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
         .register(registry);
     this.batchSize = DistributionSummary.builder("aevlp.labeler.batch.size")
         .description("Images per dispatched batch")
-        .publishPercentiles(0.5, 0.9, 0.99)
+        .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
         .register(registry);
     this.imagesScored = Counter.builder("aevlp.labeler.images.scored")
         .description("Images pseudo-labelled")
@@ -64,6 +79,13 @@ public final class LabelerMetrics implements BatchListener {
     this.viewsEmbedded = Counter.builder("aevlp.labeler.views.embedded")
         .description("Views run through the scorer (embedding cache misses)")
         .register(registry);
+    // Every reason up front: a reason that never happened reads 0 instead of missing.
+    for (DropReason reason : DropReason.values()) {
+      dropped.put(reason, Counter.builder("aevlp.labeler.dropped")
+          .description("Requests not computed, by reason")
+          .tags("reason", reason.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
   }
 
   /** Records a finished RPC. */
@@ -73,12 +95,12 @@ public final class LabelerMetrics implements BatchListener {
         .tags("method", method, "status", status)
         .register(registry)
         .increment();
-    // A histogram (not client-side percentiles): percentiles over several labeler pods come from
-    // histogram_quantile over the summed buckets.
     Timer.builder("aevlp.labeler.request")
         .description("Labeler RPC latency")
         .tags("method", method)
         .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -137,10 +159,6 @@ public final class LabelerMetrics implements BatchListener {
 
   @Override
   public void dropped(DropReason reason) {
-    Counter.builder("aevlp.labeler.dropped")
-        .description("Requests not computed, by reason")
-        .tags("reason", reason.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+    dropped.get(reason).increment();
   }
 }

@@ -318,15 +318,19 @@ class LabelerServerTest {
         "aevlp_labeler_requests_total{method=\"PseudoLabels\",status=\"INVALID_ARGUMENT\"}",
         "aevlp_labeler_request_seconds_bucket{method=\"PseudoLabels\"",
         "aevlp_labeler_request_seconds_count{method=\"PseudoLabels\"}",
-        "aevlp_labeler_queue_seconds{quantile=\"0.99\"}",
+        "aevlp_labeler_queue_seconds_bucket{le=",
         "aevlp_labeler_queue_seconds_count ",
+        "aevlp_labeler_compute_seconds_bucket{le=",
         "aevlp_labeler_compute_seconds_count ",
+        "aevlp_labeler_batch_size_bucket{le=\"4.0\"}",
         "aevlp_labeler_batch_size_count ",
         "aevlp_labeler_cache_hits_total ",
         "aevlp_labeler_cache_misses_total ",
         "aevlp_labeler_images_scored_total ",
         "aevlp_labeler_views_embedded_total ",
-        "aevlp_labeler_queue_depth ")) {
+        "aevlp_labeler_queue_depth ",
+        "aevlp_labeler_dropped_total{reason=\"rejected\"} 0.0",
+        "aevlp_labeler_dropped_total{reason=\"expired\"} 0.0")) {
       assertTrue(scrape.contains(series), series + " missing from:\n" + scrape);
     }
     assertTrue(scrape.contains("# TYPE aevlp_labeler_requests_total counter")

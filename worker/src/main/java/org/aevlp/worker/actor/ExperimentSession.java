@@ -21,6 +21,7 @@ import org.aevlp.worker.data.SampleLoader;
 import org.aevlp.worker.labeling.LabelerClient;
 import org.aevlp.worker.labeling.PseudoLabelSource;
 import org.aevlp.worker.labeling.PseudoLabelSource.PseudoLabelQuery;
+import org.aevlp.worker.metrics.WorkerMetrics;
 import org.aevlp.worker.train.MicroBatch;
 import org.aevlp.worker.train.ReplicaTrainer;
 import org.aevlp.worker.train.TrainingObjective;
@@ -44,10 +45,11 @@ final class ExperimentSession implements AutoCloseable {
   private final TensorTransport transport;
   private final PseudoLabelSource labeler;
   private final MicroBatchPrefetcher prefetcher;
+  private final WorkerMetrics metrics;
 
   private ExperimentSession(String experimentId, ExperimentSpec spec, TrainingObjective objective,
       SpmlDataset dataset, ParallelImageDecoder decoder, Replica replica, TensorTransport transport,
-      PseudoLabelSource labeler) {
+      PseudoLabelSource labeler, WorkerMetrics metrics) {
     this.experimentId = experimentId;
     this.spec = spec;
     this.objective = objective;
@@ -60,6 +62,7 @@ final class ExperimentSession implements AutoCloseable {
     this.replica = replica;
     this.transport = transport;
     this.labeler = labeler;
+    this.metrics = metrics;
     this.prefetcher = new MicroBatchPrefetcher(this::loadTrainingBatch, "prefetch-" + experimentId);
   }
 
@@ -67,9 +70,10 @@ final class ExperimentSession implements AutoCloseable {
    * Loads the data and builds the replica of an experiment.
    *
    * @param labelerFactory makes the labeler client when the loss needs pseudo-labels
+   * @param metrics the worker's meters (labeler calls and retries are recorded here)
    */
   static ExperimentSession open(String experimentId, String specJson, TensorEndpoint endpoint,
-      WorkerSettings settings, ReplicaFactory replicas, LabelerFactory labelerFactory)
+      WorkerSettings settings, ReplicaFactory replicas, LabelerFactory labelerFactory, WorkerMetrics metrics)
       throws IOException, SpecException {
     ExperimentSpec spec = SpecLoader.builtIn().load(specJson, "experiment " + experimentId).spec();
     TrainingObjective objective = TrainingObjective.fromSpec(spec);
@@ -79,7 +83,7 @@ final class ExperimentSession implements AutoCloseable {
         throw new IllegalArgumentException("use_pl: the " + spec.getLoss() + " loss needs pseudo-labels but this"
             + " worker has no labeler address (--labeler host:port)");
       }
-      labeler = labelerFactory.create(settings);
+      labeler = labelerFactory.create(settings, metrics::labelerRetried);
     }
     SpmlDataset dataset = ExperimentDataset.open(spec, settings.dataDir());
     ParallelImageDecoder decoder = new ParallelImageDecoder(settings.decoderThreads(), 4 * settings.decoderThreads());
@@ -89,7 +93,8 @@ final class ExperimentSession implements AutoCloseable {
       replica = replicas.build(spec, dataset.numClasses());
       transport = TensorTransports.connect(endpoint.host(), endpoint.port(), endpoint.storeId(),
           settings.forceGrpcTensors());
-      return new ExperimentSession(experimentId, spec, objective, dataset, decoder, replica, transport, labeler);
+      return new ExperimentSession(experimentId, spec, objective, dataset, decoder, replica, transport, labeler,
+          metrics);
     } catch (IOException | RuntimeException e) {
       decoder.close();
       if (replica != null) {
@@ -102,12 +107,13 @@ final class ExperimentSession implements AutoCloseable {
     }
   }
 
-  /** Makes the labeler client from the worker's settings. */
+  /** Makes the labeler client from the worker's settings; {@code onRetry} is told of every retried call. */
   @FunctionalInterface
   interface LabelerFactory {
-    PseudoLabelSource create(WorkerSettings settings);
+    PseudoLabelSource create(WorkerSettings settings, Runnable onRetry);
 
-    LabelerFactory GRPC = s -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(), s.labelerBackoff());
+    LabelerFactory GRPC = (s, onRetry) -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(),
+        s.labelerBackoff(), onRetry);
   }
 
   String experimentId() {
@@ -157,7 +163,9 @@ final class ExperimentSession implements AutoCloseable {
     float[] pseudo = null;
     PseudoLabelCounts counts = PseudoLabelCounts.ZERO;
     if (objective.needsPseudoLabels()) {
+      long labelStart = System.nanoTime();
       int[][] rows = labeler.pseudoLabels(query(epoch, samples));
+      metrics.pseudoLabelsFetched(seconds(labelStart));
       pseudo = flatten(rows, samples.numClasses());
       counts = PseudoLabelCounts.count(rows, positivesOnly(samples.observed()), toInts(samples.clean()));
     }

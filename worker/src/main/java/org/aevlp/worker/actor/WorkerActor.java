@@ -29,6 +29,7 @@ import org.aevlp.common.cluster.WorkerProtocol.StepTimings;
 import org.aevlp.common.cluster.WorkerProtocol.WorkerFailed;
 import org.aevlp.common.tensor.FloatChunks;
 import org.aevlp.worker.data.LoadedSamples;
+import org.aevlp.worker.metrics.WorkerMetrics;
 import org.aevlp.worker.train.Checkpoint;
 import org.aevlp.worker.train.GradientResult;
 import org.aevlp.worker.train.MicroBatch;
@@ -67,6 +68,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
   private final WorkerSettings settings;
   private final ReplicaFactory replicas;
   private final ExperimentSession.LabelerFactory labelers;
+  private final WorkerMetrics metrics;
   private ExperimentSession session;
 
   /** A prepared micro-batch (or the failure to prepare it) for a pending command. */
@@ -79,6 +81,18 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     this.settings = settings;
     this.replicas = replicas;
     this.labelers = labelers;
+    this.metrics = new WorkerMetrics(settings.meterRegistry(), workerName(context));
+  }
+
+  /**
+   * {@code host:port/actor} when the node has a remote address, else the actor name: unique across
+   * worker JVMs, which all name their actor {@code worker-1}.
+   */
+  static String workerName(ActorContext<Command> context) {
+    var address = context.getSystem().address();
+    String actor = context.getSelf().path().name();
+    return address.getHost().isPresent() && address.getPort().isPresent()
+        ? address.getHost().get() + ":" + address.getPort().get() + "/" + actor : actor;
   }
 
   /** A worker that builds replicas with {@code replicas} and asks labelers over gRPC. */
@@ -125,7 +139,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     closeSession();
     try {
       session = ExperimentSession.open(command.experimentId(), command.specJson(), command.tensorEndpoint(), settings,
-          replicas, labelers);
+          replicas, labelers, metrics);
       ReplicaTrainer trainer = session.trainer();
       getContext().getLog().info("prepared experiment {}: {} parameters, {} BatchNorm statistics, tensors {}",
           command.experimentId(), trainer.trainableLayout().totalFloats(),
@@ -187,6 +201,9 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         session.transport().publish(key, gradient);
         exchangeSeconds = (System.nanoTime() - exchangeStart) / 1e9;
       }
+      // recorded before the reply, so whoever sees the reply sees the meters include it
+      metrics.microBatchTrained(prepared.usedIndices().size(),
+          command.indices().size() - prepared.usedIndices().size(), dataSeconds, computeSeconds);
       command.replyTo().tell(new MicroBatchDone(command.experimentId(), self(), command.epoch(), command.step(),
           command.slot(), command.attempt(), prepared.usedIndices(), lossSum, key, prepared.pseudoLabels(),
           new StepTimings(dataSeconds, computeSeconds, exchangeSeconds)));

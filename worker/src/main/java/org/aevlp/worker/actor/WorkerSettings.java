@@ -1,5 +1,7 @@
 package org.aevlp.worker.actor;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,8 @@ import org.aevlp.worker.labeling.RetryBackoff;
  * @param labelerBackoff waits between labeler retries
  * @param forceGrpcTensors use the gRPC tensor channel even when the coordinator shares this JVM
  *     (tests and benchmarks of the network path)
+ * @param meterRegistry where the worker's meters go (the process's Prometheus registry); by
+ *     default an empty composite registry, which records nothing
  */
 public record WorkerSettings(
     Optional<Path> dataDir,
@@ -23,29 +27,45 @@ public record WorkerSettings(
     int decoderThreads,
     Duration labelerDeadline,
     RetryBackoff labelerBackoff,
-    boolean forceGrpcTensors) {
+    boolean forceGrpcTensors,
+    MeterRegistry meterRegistry) {
 
   public WorkerSettings {
     labelerAddresses = List.copyOf(labelerAddresses);
+    if (meterRegistry == null) {
+      throw new IllegalArgumentException("meter registry: must not be null");
+    }
     if (decoderThreads < 1) {
       throw new IllegalArgumentException("decoder threads: must be >= 1, got " + decoderThreads);
     }
   }
 
-  /** Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when possible. */
+  /**
+   * Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when
+   * possible, no metrics.
+   */
   public static WorkerSettings of(Optional<Path> dataDir, List<String> labelerAddresses) {
-    return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false);
+    return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false,
+        new CompositeMeterRegistry());
   }
 
   public WorkerSettings withForceGrpcTensors(boolean force) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force,
+        meterRegistry);
   }
 
   public WorkerSettings withDecoderThreads(int threads) {
-    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors);
+    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff,
+        forceGrpcTensors, meterRegistry);
   }
 
   public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff,
+        forceGrpcTensors, meterRegistry);
+  }
+
+  public WorkerSettings withMeterRegistry(MeterRegistry registry) {
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff,
+        forceGrpcTensors, registry);
   }
 }

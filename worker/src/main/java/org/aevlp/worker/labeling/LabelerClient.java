@@ -37,6 +37,7 @@ public final class LabelerClient implements PseudoLabelSource {
   private final List<ManagedChannel> channels;
   private final Duration deadline;
   private final RetryBackoff backoff;
+  private final Runnable onRetry;
   private final AtomicInteger next = new AtomicInteger();
 
   /**
@@ -45,12 +46,23 @@ public final class LabelerClient implements PseudoLabelSource {
    * @param backoff waits between retries
    */
   public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff) {
+    this(addresses, deadline, backoff, () -> { });
+  }
+
+  /**
+   * @param addresses labeler addresses as {@code host:port}, at least one
+   * @param deadline deadline of one call
+   * @param backoff waits between retries
+   * @param onRetry told before every retry (the worker counts them)
+   */
+  public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff, Runnable onRetry) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("labeler: at least one address (host:port) is needed");
     }
     this.addresses = List.copyOf(addresses);
     this.deadline = deadline;
     this.backoff = backoff;
+    this.onRetry = onRetry;
     this.channels = new ArrayList<>();
     for (String address : addresses) {
       int colon = address.lastIndexOf(':');
@@ -85,6 +97,7 @@ public final class LabelerClient implements PseudoLabelSource {
         Duration wait = backoff.delay(attempt);
         LOG.warn("labeler {} unavailable ({}), attempt {}; the step waits, retrying in {} ms",
             addresses.get(index), e.getStatus().getCode(), attempt + 1, wait.toMillis());
+        onRetry.run();
         Thread.sleep(wait.toMillis());
       }
     }

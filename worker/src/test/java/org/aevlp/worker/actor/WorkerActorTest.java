@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import org.aevlp.proto.v1.PseudoLabelRow;
 import org.aevlp.proto.v1.PseudoLabelsRequest;
 import org.aevlp.proto.v1.PseudoLabelsResponse;
 import org.aevlp.worker.labeling.RetryBackoff;
+import org.aevlp.worker.metrics.WorkerMetricsTest;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,6 +57,7 @@ class WorkerActorTest {
   private static String gprSpec;
   private TensorStore store;
   private Server labeler;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @BeforeAll
   static void generate() throws Exception {
@@ -124,7 +128,8 @@ class WorkerActorTest {
   private ActorRef<Command> spawnWorker(List<String> labelers) {
     store = TensorStore.open();
     WorkerSettings settings = WorkerSettings.of(Optional.empty(), labelers)
-        .withLabelerBackoff(new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 2));
+        .withLabelerBackoff(new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 2))
+        .withMeterRegistry(registry);
     return testKit.spawn(WorkerActor.create(settings, new NetworkReplicaFactory("cpu")),
         "worker-" + System.nanoTime(), WorkerActor.dispatcher());
   }
@@ -168,6 +173,17 @@ class WorkerActorTest {
     worker.tell(new RunMicroBatch("exp", 1, 1, 0, List.of(4, 5, 6, 7), 0, List.of(), false, false, runner.getRef()));
     runner.expectMessageClass(MicroBatchDone.class, Duration.ofSeconds(60));
     assertEquals(2, fake.calls.get(), "the hinted batch was labelled ahead, once");
+
+    String scrape = registry.scrape();
+    String tag = "worker=\"" + worker.path().name() + "\"";
+    assertEquals(8, WorkerMetricsTest.sample(scrape, "aevlp_worker_samples_trained_total{" + tag + "}"));
+    assertEquals(0, WorkerMetricsTest.sample(scrape, "aevlp_worker_samples_skipped_total{" + tag + "}"));
+    for (String phase : List.of("data", "compute", "pseudo_labels")) {
+      assertEquals(2, WorkerMetricsTest.sample(scrape,
+          "aevlp_worker_step_phase_seconds_count{phase=\"" + phase + "\"," + tag + "}"), phase);
+    }
+    assertTrue(WorkerMetricsTest.sample(scrape, "aevlp_worker_images_per_second{" + tag + "}") > 0, scrape);
+    assertEquals(0, WorkerMetricsTest.sample(scrape, "aevlp_worker_labeler_retries_total{" + tag + "}"));
   }
 
   @Test
@@ -182,6 +198,9 @@ class WorkerActorTest {
     startLabeler(port);
     MicroBatchDone done = runner.expectMessageClass(MicroBatchDone.class, Duration.ofSeconds(60));
     assertTrue(done.pseudoLabels().predicted() > 0, done.pseudoLabels().toString());
+    double retries = WorkerMetricsTest.sample(registry.scrape(),
+        "aevlp_worker_labeler_retries_total{worker=\"" + worker.path().name() + "\"}");
+    assertTrue(retries >= 2, "retries while the labeler was down: " + retries);
   }
 
   @Test
