@@ -1,5 +1,6 @@
 package org.aevlp.worker.actor;
 
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ final class ExperimentSession implements AutoCloseable {
     if (objective.needsPseudoLabels()) {
       if (settings.labelerAddresses().isEmpty()) {
         throw new IllegalArgumentException("use_pl: the " + spec.getLoss() + " loss needs pseudo-labels but this"
-            + " worker has no labeler address (--labeler host:port)");
+            + " worker has no labeler address (--labeler host:port or dns:///host:port)");
       }
       labeler = labelerFactory.create(settings);
     }
@@ -88,7 +89,7 @@ final class ExperimentSession implements AutoCloseable {
     try {
       replica = replicas.build(spec, dataset.numClasses());
       transport = TensorTransports.connect(endpoint.host(), endpoint.port(), endpoint.storeId(),
-          settings.forceGrpcTensors());
+          settings.forceGrpcTensors(), settings.security(), Metrics.globalRegistry);
       return new ExperimentSession(experimentId, spec, objective, dataset, decoder, replica, transport, labeler);
     } catch (IOException | RuntimeException e) {
       decoder.close();
@@ -107,7 +108,9 @@ final class ExperimentSession implements AutoCloseable {
   interface LabelerFactory {
     PseudoLabelSource create(WorkerSettings settings);
 
-    LabelerFactory GRPC = s -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(), s.labelerBackoff());
+    /** gRPC clients metered on Micrometer's global registry (a worker process has no other yet). */
+    LabelerFactory GRPC = s -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(), s.labelerBackoff(),
+        s.security(), Metrics.globalRegistry);
   }
 
   String experimentId() {

@@ -3,19 +3,23 @@ package org.aevlp.worker.actor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.worker.labeling.RetryBackoff;
 
 /**
  * How a worker runs.
  *
  * @param dataDir where this worker keeps datasets; empty: the spec's {@code data_dir}
- * @param labelerAddresses labeler gRPC addresses ({@code host:port}), needed by specs with pseudo-labels
+ * @param labelerAddresses labeler gRPC targets ({@code host:port} or e.g. {@code dns:///host:port}),
+ *     needed by specs with pseudo-labels
  * @param decoderThreads image decoding threads
  * @param labelerDeadline deadline of one labeler call
  * @param labelerBackoff waits between labeler retries
  * @param forceGrpcTensors use the gRPC tensor channel even when the coordinator shares this JVM
  *     (tests and benchmarks of the network path)
+ * @param security TLS and bearer token of the channels to the labelers and the coordinator
  */
 public record WorkerSettings(
     Optional<Path> dataDir,
@@ -23,29 +27,40 @@ public record WorkerSettings(
     int decoderThreads,
     Duration labelerDeadline,
     RetryBackoff labelerBackoff,
-    boolean forceGrpcTensors) {
+    boolean forceGrpcTensors,
+    GrpcSecurity security) {
 
   public WorkerSettings {
     labelerAddresses = List.copyOf(labelerAddresses);
+    Objects.requireNonNull(security, "security");
     if (decoderThreads < 1) {
       throw new IllegalArgumentException("decoder threads: must be >= 1, got " + decoderThreads);
     }
   }
 
-  /** Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when possible. */
+  /**
+   * Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when
+   * possible, plaintext without a token.
+   */
   public static WorkerSettings of(Optional<Path> dataDir, List<String> labelerAddresses) {
-    return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false);
+    return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false,
+        GrpcSecurity.none());
   }
 
   public WorkerSettings withForceGrpcTensors(boolean force) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force, security);
   }
 
   public WorkerSettings withDecoderThreads(int threads) {
-    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors);
+    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors, security);
   }
 
   public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors, security);
+  }
+
+  public WorkerSettings withSecurity(GrpcSecurity newSecurity) {
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff,
+        forceGrpcTensors, newSecurity);
   }
 }
