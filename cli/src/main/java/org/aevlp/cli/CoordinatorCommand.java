@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.micrometer.core.instrument.Metrics;
 import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
@@ -25,6 +27,7 @@ import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.StepProgress;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,9 +84,12 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--workers-to-start", paramLabel = "N", description = "Ready workers needed before the first step (default: ${DEFAULT-VALUE}).")
   int workersToStart = 1;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    GrpcSecurity grpcSecurity = security.security();
     ParsedSpec parsed;
     try {
       parsed = SpecLoader.builtIn().load(config);
@@ -117,7 +123,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
         .withWorkersToStart(workersToStart);
     ActorSystem<Void> system = ClusterNodes.start(node, mode);
-    try (CoordinatorNode coordinator = CoordinatorNode.start(system, host, tensorPort, runDir, settings)) {
+    try (CoordinatorNode coordinator = CoordinatorNode.start(system, host, tensorPort, runDir, settings,
+        grpcSecurity, Metrics.globalRegistry)) {
       out.printf(Locale.ROOT, "coordinator on %s:%d, tensor channel on %s:%d, run %s%n", host, port, host,
           coordinator.tensorPort(), id);
       out.flush();

@@ -1,5 +1,7 @@
 package org.aevlp.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.aevlp.common.cluster.ExperimentDataset;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
 import org.aevlp.common.data.SpmlDataset;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunDirectory;
 import org.aevlp.common.runs.RunResult;
@@ -46,16 +49,23 @@ public final class CoordinatorNode implements AutoCloseable {
     this.settings = settings;
   }
 
+  /** Starts the tensor channel in plaintext without a token, metered on the global registry. */
+  public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, Path runRoot,
+      RunnerSettings settings) throws IOException {
+    return start(system, host, tensorPort, runRoot, settings, GrpcSecurity.none(), Metrics.globalRegistry);
+  }
+
   /**
-   * Starts the tensor channel on {@code host:tensorPort} (0: a free port).
+   * Starts the tensor channel on {@code host:tensorPort} (0: a free port) with {@code security},
+   * its gRPC meters on {@code registry}.
    *
    * @throws IOException when the port cannot be bound or the run directory not created
    */
   public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, Path runRoot,
-      RunnerSettings settings) throws IOException {
+      RunnerSettings settings, GrpcSecurity security, MeterRegistry registry) throws IOException {
     TensorStore store = TensorStore.open();
     try {
-      TensorChannelServer server = TensorChannelServer.start(store, host, tensorPort);
+      TensorChannelServer server = TensorChannelServer.start(store, host, tensorPort, security, registry);
       return new CoordinatorNode(system, store, server, RunStore.open(runRoot), settings);
     } catch (IOException e) {
       store.close();

@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.grpc.GrpcChannels;
 import org.aevlp.worker.actor.NetworkReplicaFactory;
 import org.aevlp.worker.actor.WorkerSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,7 +52,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads of the DJL engine (default: the engine's choice).")
   Integer threads;
 
-  @Option(names = "--labeler", split = ",", paramLabel = "HOST:PORT", description = "Labeler addresses for pseudo-labels, used round-robin.")
+  @Option(names = "--labeler", split = ",", paramLabel = "TARGET", description = "Labelers for pseudo-labels, used round-robin: host:port, or a gRPC target such as dns:///aevlp-labeler:50061 (round-robin over every address the name resolves to).")
   List<String> labelers = new ArrayList<>();
 
   @Option(names = "--device", paramLabel = "NAME", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
@@ -58,6 +60,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(names = "--decoder-threads", paramLabel = "N", description = "Image decoding threads (default: ${DEFAULT-VALUE}).")
   int decoderThreads = 2;
+
+  @Mixin SecurityOptions security;
 
   @Option(names = "--force-grpc-tensors", hidden = true, description = "Use the gRPC tensor channel even in the coordinator's JVM.")
   boolean forceGrpcTensors;
@@ -72,6 +76,7 @@ final class WorkerCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--seed-nodes: required (e.g. the coordinator's 127.0.0.1:2551)");
       }
       node = new ClusterNodeConfig(host, port, seedNodes, Set.of(ClusterNodeConfig.WORKER_ROLE));
+      labelers.forEach(labeler -> GrpcChannels.requireTarget("--labeler", labeler));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -85,7 +90,8 @@ final class WorkerCommand implements Callable<Integer> {
     }
     WorkerSettings settings = WorkerSettings.of(Optional.ofNullable(dataDir), labelers)
         .withDecoderThreads(decoderThreads)
-        .withForceGrpcTensors(forceGrpcTensors);
+        .withForceGrpcTensors(forceGrpcTensors)
+        .withSecurity(security.security());
     ActorSystem<Void> system = ClusterNodes.start(node, mode);
     WorkerNode.spawn(system, 1, 1, settings, new NetworkReplicaFactory(device));
     system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());
