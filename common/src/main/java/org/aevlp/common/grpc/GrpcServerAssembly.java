@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerIntercept
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -99,11 +100,13 @@ public final class GrpcServerAssembly {
   }
 
   private static ServerCredentials credentials(TlsFiles files) throws IOException {
+    Path certChain = files.certChain().orElseThrow();
+    Path privateKey = files.privateKey().orElseThrow();
     try {
-      return TlsServerCredentials.create(files.certChain().orElseThrow().toFile(), files.privateKey().orElseThrow().toFile());
+      return TlsServerCredentials.create(certChain.toFile(), privateKey.toFile());
     } catch (IOException | IllegalArgumentException e) {
-      throw new IOException("TLS certificate chain " + files.certChain().orElseThrow() + " or private key "
-          + files.privateKey().orElseThrow() + " cannot be used: " + rootMessage(e), e);
+      throw new IOException("TLS certificate chain " + certChain + " or private key " + privateKey
+          + " cannot be used: " + rootMessage(e), e);
     }
   }
 

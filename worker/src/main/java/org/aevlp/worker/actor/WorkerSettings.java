@@ -48,15 +48,18 @@ public record WorkerSettings(
   }
 
   public WorkerSettings withForceGrpcTensors(boolean force) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force, security);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force,
+        security);
   }
 
   public WorkerSettings withDecoderThreads(int threads) {
-    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff, forceGrpcTensors, security);
+    return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff,
+        forceGrpcTensors, security);
   }
 
   public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
-    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff, forceGrpcTensors, security);
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff,
+        forceGrpcTensors, security);
   }
 
   public WorkerSettings withSecurity(GrpcSecurity newSecurity) {
