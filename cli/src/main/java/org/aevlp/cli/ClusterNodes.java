@@ -49,4 +49,13 @@ public final class ClusterNodes {
     }
     return system;
   }
+
+  /** The innermost message of a start-up failure (e.g. the bind error inside Pekko's wrapper). */
+  static String rootCause(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
 }

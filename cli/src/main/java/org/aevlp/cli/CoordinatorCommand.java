@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
@@ -26,6 +27,7 @@ import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.StepProgress;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -91,10 +93,13 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--workers-to-start", paramLabel = "N", description = "Ready workers needed before a run's first step (default: ${DEFAULT-VALUE}).")
   int workersToStart = 1;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    GrpcSecurity grpcSecurity = security.security();
     Optional<ParsedSpec> parsed = Optional.empty();
     if (config != null) {
       try {
@@ -138,10 +143,18 @@ final class CoordinatorCommand implements Callable<Integer> {
       return 3;
     }
     try (telemetry) {
-      ActorSystem<Void> system = ClusterNodes.start(node, mode);
+      ActorSystem<Void> system;
+      try {
+        system = ClusterNodes.start(node, mode);
+      } catch (RuntimeException e) {
+        err.println("aevlp coordinator: cannot start the cluster node on " + host + ":" + port + " (--port): "
+            + ClusterNodes.rootCause(e));
+        return 3;
+      }
       CoordinatorNode coordinator;
       try {
-        coordinator = CoordinatorNode.start(system, host, tensorPort, grpcPort, runDir, settings, telemetry.registry());
+        coordinator = CoordinatorNode.start(system, host, tensorPort, grpcPort, runDir, settings, grpcSecurity,
+            telemetry.registry());
       } catch (java.io.IOException e) {
         err.println("aevlp coordinator: " + e.getMessage());
         terminate(system);

@@ -1,15 +1,10 @@
 package org.aevlp.cli;
 
-import io.grpc.Server;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RunningGrpcServer;
 import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
 import org.aevlp.common.runs.RunStore;
@@ -32,7 +29,6 @@ import org.aevlp.coordinator.metrics.TrainingMetrics;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.service.ExperimentGrpcService;
-import org.aevlp.proto.v1.ExperimentServiceGrpc;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,14 +47,14 @@ public final class CoordinatorNode implements AutoCloseable {
 
   private final TensorStore store;
   private final TensorChannelServer tensorServer;
-  private final Server grpcServer;
+  private final RunningGrpcServer grpcServer;
   private final ExecutorService blocking;
   private final ActorSystem<?> system;
   private final ActorRef<ExperimentManager.Command> manager;
   private final Map<String, RunListener> localListeners;
   private final Path runRoot;
 
-  private CoordinatorNode(TensorStore store, TensorChannelServer tensorServer, Server grpcServer,
+  private CoordinatorNode(TensorStore store, TensorChannelServer tensorServer, RunningGrpcServer grpcServer,
       ExecutorService blocking, ActorSystem<?> system, ActorRef<ExperimentManager.Command> manager,
       Map<String, RunListener> localListeners, Path runRoot) {
     this.store = store;
@@ -73,13 +69,14 @@ public final class CoordinatorNode implements AutoCloseable {
 
   /**
    * Starts the tensor channel on {@code host:tensorPort} and the ExperimentService on {@code
-   * host:grpcPort} (0: a free port), and the experiment manager singleton over {@code runRoot}.
+   * host:grpcPort} (0: a free port), both with {@code security} (TLS, bearer token) and gRPC meters
+   * on {@code registry}, and the experiment manager singleton over {@code runRoot}.
    *
    * @throws IOException when a port cannot be bound (the message names it) or the run store not
    *     opened
    */
   public static CoordinatorNode start(ActorSystem<?> system, String host, int tensorPort, int grpcPort, Path runRoot,
-      RunnerSettings settings, MeterRegistry registry) throws IOException {
+      RunnerSettings settings, GrpcSecurity security, MeterRegistry registry) throws IOException {
     RunStore runs = RunStore.open(runRoot);
     TensorStore store = TensorStore.open();
     ExecutorService blocking = Executors.newFixedThreadPool(2, r -> {
@@ -89,7 +86,7 @@ public final class CoordinatorNode implements AutoCloseable {
     });
     TensorChannelServer tensorServer = null;
     try {
-      tensorServer = TensorChannelServer.start(store, host, tensorPort);
+      tensorServer = TensorChannelServer.start(store, host, tensorPort, security, registry);
       TensorEndpoint endpoint = new TensorEndpoint(tensorServer.host(), tensorServer.port(), store.id());
       Map<String, RunListener> listeners = new ConcurrentHashMap<>();
       Map<String, TrainingMetrics> metrics = new ConcurrentHashMap<>();
@@ -100,8 +97,8 @@ public final class CoordinatorNode implements AutoCloseable {
       ActorRef<ExperimentManager.Command> manager = ClusterSingleton.get(system).init(
           SingletonActor.of(ExperimentManager.create(managerSettings), "experiment-manager")
               .withSettings(ClusterSingletonSettings.create(system).withRole(ClusterNodeConfig.COORDINATOR_ROLE)));
-      Server grpc = startGrpc(host, grpcPort,
-          new ExperimentGrpcService(system, manager, Duration.ofSeconds(30), Duration.ofMinutes(10)));
+      RunningGrpcServer grpc = GrpcServerAssembly.start(host, grpcPort, security, registry,
+          List.of(new ExperimentGrpcService(system, manager, Duration.ofSeconds(30), Duration.ofMinutes(10))));
       return new CoordinatorNode(store, tensorServer, grpc, blocking, system, manager, listeners, runs.root());
     } catch (IOException | RuntimeException e) {
       if (tensorServer != null) {
@@ -113,26 +110,6 @@ public final class CoordinatorNode implements AutoCloseable {
     }
   }
 
-  private static Server startGrpc(String host, int port, ExperimentGrpcService service) throws IOException {
-    HealthStatusManager health = new HealthStatusManager();
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .addService(service)
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      if (e.getCause() instanceof BindException || e instanceof BindException) {
-        throw new IOException("port " + port + " on " + host + " is already in use (ExperimentService, --grpc-port)",
-            e);
-      }
-      throw e;
-    }
-    health.setStatus(ExperimentServiceGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    return server;
-  }
-
   /** Port of the tensor channel. */
   public int tensorPort() {
     return tensorServer.port();
@@ -140,7 +117,7 @@ public final class CoordinatorNode implements AutoCloseable {
 
   /** Port of the ExperimentService. */
   public int grpcPort() {
-    return grpcServer.getPort();
+    return grpcServer.port();
   }
 
   /** The experiment manager (through the singleton proxy). */
@@ -219,13 +196,7 @@ public final class CoordinatorNode implements AutoCloseable {
 
   @Override
   public void close() {
-    grpcServer.shutdown();
-    try {
-      grpcServer.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    grpcServer.shutdownNow();
+    grpcServer.shutdown(Duration.ofSeconds(5));
     tensorServer.close();
     store.close();
     blocking.shutdownNow();

@@ -12,6 +12,7 @@ import org.aevlp.cli.client.ExitCode;
 import org.aevlp.cli.client.ExperimentClient;
 import org.aevlp.cli.client.ExperimentFollower;
 import org.aevlp.cli.client.ProgressRenderer;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecJson;
@@ -73,8 +74,7 @@ final class EmbeddedSession {
    */
   static Outcome submitAndFollow(EmbeddedCluster cluster, List<Submission> submissions, PrintWriter out,
       boolean progress) throws IOException {
-    try (ExperimentClient client = ExperimentClient.connect(cluster.coordinatorTarget(), Optional.empty(),
-        Optional.empty())) {
+    try (ExperimentClient client = ExperimentClient.connect(cluster.coordinatorTarget(), GrpcSecurity.none())) {
       List<String> ids = new ArrayList<>();
       for (Submission submission : submissions) {
         SubmitResponse response = client.submit(SubmitRequest.newBuilder().setRequestId(UUID.randomUUID().toString())

@@ -18,6 +18,7 @@ import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.service.ScorerChoice;
 import org.aevlp.labeler.service.ScorerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -71,6 +72,8 @@ final class LabelerCommand implements Callable<Integer> {
 
   @Option(names = "--cache-mb", paramLabel = "N", description = "View-embedding cache size in MiB; 0 disables it (default: ${DEFAULT-VALUE}).")
   long cacheMb = LabelerSettings.defaults().cacheBytes() >> 20;
+
+  @Mixin SecurityOptions security;
 
   @Option(names = "--actors", paramLabel = "N", description = "Labeler actors computing batches in parallel (default: ${DEFAULT-VALUE}).")
   int actors = LabelerSettings.defaults().actors();
@@ -162,7 +165,8 @@ final class LabelerCommand implements Callable<Integer> {
           .withActors(actors)
           .withBatching(maxBatch, Duration.ofMillis(maxDelayMs))
           .withQueueCapacity(queue)
-          .withCache(Math.multiplyExact(cacheMb, 1L << 20), true);
+          .withCache(Math.multiplyExact(cacheMb, 1L << 20), true)
+          .withSecurity(security.security());
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ParameterException(spec.commandLine(), "invalid option: " + e.getMessage());
     }

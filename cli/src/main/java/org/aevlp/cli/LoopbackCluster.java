@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.proto.v1.ExperimentSpec;
@@ -59,7 +60,8 @@ public final class LoopbackCluster implements AutoCloseable {
     ActorSystem<Void> system = ClusterNodes.start(node, ClusterNodes.Discovery.SEED_NODES);
     try {
       return new LoopbackCluster(system,
-          CoordinatorNode.start(system, "127.0.0.1", 0, grpcPort, runRoot, settings, registry), port);
+          CoordinatorNode.start(system, "127.0.0.1", 0, grpcPort, runRoot, settings,
+              GrpcSecurity.none(), registry), port);
     } catch (IOException | RuntimeException e) {
       system.terminate();
       throw e;

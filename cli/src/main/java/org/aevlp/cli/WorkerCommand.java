@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.aevlp.common.cluster.ClusterNodeConfig;
+import org.aevlp.common.grpc.GrpcChannels;
 import org.aevlp.common.telemetry.Telemetry;
 import org.aevlp.common.telemetry.TelemetrySettings;
 import org.aevlp.worker.actor.NetworkReplicaFactory;
@@ -15,6 +16,7 @@ import org.aevlp.worker.actor.WorkerSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,7 +54,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads of the DJL engine (default: the engine's choice).")
   Integer threads;
 
-  @Option(names = "--labeler", split = ",", paramLabel = "HOST:PORT", description = "Labeler addresses for pseudo-labels, used round-robin.")
+  @Option(names = "--labeler", split = ",", paramLabel = "TARGET", description = "Labelers for pseudo-labels, used round-robin: host:port, or a gRPC target such as dns:///aevlp-labeler:50061 (round-robin over every address the name resolves to).")
   List<String> labelers = new ArrayList<>();
 
   @Option(names = "--device", paramLabel = "NAME", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
@@ -63,6 +65,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", paramLabel = "P", description = "Port of /metrics (Prometheus); 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int metricsPort = 9464;
+
+  @Mixin SecurityOptions security;
 
   @Option(names = "--force-grpc-tensors", hidden = true, description = "Use the gRPC tensor channel even in the coordinator's JVM.")
   boolean forceGrpcTensors;
@@ -77,6 +81,7 @@ final class WorkerCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--seed-nodes: required (e.g. the coordinator's 127.0.0.1:2551)");
       }
       node = new ClusterNodeConfig(host, port, seedNodes, Set.of(ClusterNodeConfig.WORKER_ROLE));
+      labelers.forEach(labeler -> GrpcChannels.requireTarget("--labeler", labeler));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -98,7 +103,8 @@ final class WorkerCommand implements Callable<Integer> {
       WorkerSettings settings = WorkerSettings.of(Optional.ofNullable(dataDir), labelers)
           .withDecoderThreads(decoderThreads)
           .withForceGrpcTensors(forceGrpcTensors)
-          .withMeterRegistry(telemetry.registry());
+          .withMeterRegistry(telemetry.registry())
+          .withSecurity(security.security());
       ActorSystem<Void> system = ClusterNodes.start(node, mode);
       WorkerNode.spawn(system, 1, 1, settings, new NetworkReplicaFactory(device));
       system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());

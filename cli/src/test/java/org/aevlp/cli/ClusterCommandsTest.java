@@ -3,12 +3,21 @@ package org.aevlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ClusterCommandsTest {
+
+  @TempDir Path dir;
 
   private static int run(StringWriter err, String... args) {
     CommandLine commandLine = AevlpCommand.newCommandLine();
@@ -51,5 +60,55 @@ class ClusterCommandsTest {
         config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
     assertTrue(config.getStringList("pekko.cluster.seed-nodes").isEmpty());
     assertEquals("management", config.getString("pekko.discovery.kubernetes-api.pod-port-name"));
+  }
+
+  @Test
+  void serversAndWorkersTakeTheSecurityOptionsAndDocumentTheTokenVariable() {
+    for (String command : new String[] {"coordinator", "worker", "labeler"}) {
+      StringWriter out = new StringWriter();
+      CommandLine commandLine = AevlpCommand.newCommandLine();
+      commandLine.setOut(new PrintWriter(out));
+      assertEquals(0, commandLine.execute(command, "--help"), command);
+      for (String option : new String[] {"--tls-cert", "--tls-key", "--tls-ca", "--token-file", "AEVLP_TOKEN"}) {
+        assertTrue(out.toString().contains(option), command + " " + option);
+      }
+    }
+  }
+
+  @Test
+  void aLabelerThatIsNeitherHostPortNorAGrpcTargetIsAUsageError() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(err, "worker", "--seed-nodes", "127.0.0.1:2551", "--labeler", "aevlp-labeler"));
+    assertTrue(err.toString().contains("--labeler: expected host:port or a gRPC target such as dns:///host:port, got"
+        + " 'aevlp-labeler'"), err.toString());
+  }
+
+  @Test
+  void anUnreadableTokenFileOrAHalfTlsPairIsAUsageErrorNamingIt() {
+    Path missing = dir.resolve("no-token");
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(err, "worker", "--seed-nodes", "127.0.0.1:2551", "--token-file", missing.toString()));
+    assertTrue(err.toString().contains("--token-file: token file " + missing + " cannot be read"), err.toString());
+
+    StringWriter coordinatorErr = new StringWriter();
+    assertEquals(2, run(coordinatorErr, "coordinator", "--config", "spec.json", "--run-dir", dir.toString(),
+        "--tls-cert", "tls.crt"));
+    assertTrue(coordinatorErr.toString().contains("--tls-cert with --tls-key"), coordinatorErr.toString());
+  }
+
+  @Test
+  void theTokenFileWinsOverTheEnvironmentAndTheEnvironmentIsTheDefault() throws IOException {
+    Path tokenFile = Files.writeString(dir.resolve("token"), "from-file\n");
+    CommandLine withFile = new CommandLine(new WorkerCommand());
+    withFile.parseArgs("--token-file", tokenFile.toString(), "--tls-ca", "ca.pem");
+    GrpcSecurity fromFile = ((WorkerCommand) withFile.getCommand()).security.security(
+        Map.of(GrpcSecurity.TOKEN_ENV, "from-env"));
+    assertEquals(Optional.of("from-file"), fromFile.token());
+    assertEquals(Optional.of(Path.of("ca.pem")), fromFile.tls().orElseThrow().trustedCa());
+
+    CommandLine withoutFile = new CommandLine(new WorkerCommand());
+    withoutFile.parseArgs();
+    assertEquals(GrpcSecurity.none().withToken("from-env"), ((WorkerCommand) withoutFile.getCommand()).security
+        .security(Map.of(GrpcSecurity.TOKEN_ENV, "from-env")));
   }
 }

@@ -45,7 +45,7 @@ class CommandErrorsTest {
   void aMissingConfigIsNamed() {
     String missing = temp.resolve("nope.json").toString();
     assertOneClearLine(run("coordinator", "--run-dir", temp.resolve("runs").toString(), "--config", missing,
-        "--port", "0", "--grpc-port", "0", "--tensor-port", "0"), 2, "nope.json");
+        "--port", "0", "--grpc-port", "0", "--tensor-port", "0", "--metrics-port", "0"), 2, "nope.json");
     assertOneClearLine(run("local", "--config", missing), 2, "nope.json");
     assertOneClearLine(run("demo", "--config", missing), 2, "nope.json");
   }
@@ -63,8 +63,11 @@ class CommandErrorsTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
       assertOneClearLine(run("coordinator", "--run-dir", temp.resolve("runs").toString(), "--port",
-          Integer.toString(LoopbackCluster.freePort()), "--grpc-port", Integer.toString(port), "--tensor-port", "0"),
+          Integer.toString(LoopbackCluster.freePort()), "--grpc-port", Integer.toString(port), "--tensor-port", "0",
+          "--metrics-port", "0"),
           3, "port " + port);
+      assertOneClearLine(run("coordinator", "--run-dir", temp.resolve("runs").toString(), "--port",
+          Integer.toString(port), "--grpc-port", "0", "--tensor-port", "0", "--metrics-port", "0"), 3, ":" + port);
     }
   }
 

@@ -2,20 +2,27 @@ package org.aevlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
+import org.aevlp.common.grpc.GrpcChannels;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
 import org.aevlp.labeler.bench.UntrainedTinyVlmScorer;
 import org.aevlp.proto.v1.LabelerServiceGrpc;
@@ -60,7 +67,8 @@ class LabelerCommandTest {
     Run labelerHelp = aevlp("labeler", "--help");
     assertEquals(0, labelerHelp.code());
     for (String option : new String[] {"--port", "--dataset", "--data-dir", "--scorer", "--vlm-dir", "--clip-dir",
-        "--metrics-port", "--max-batch", "--max-delay-ms", "--queue", "--cache-mb"}) {
+        "--metrics-port", "--max-batch", "--max-delay-ms", "--queue", "--cache-mb", "--tls-cert", "--tls-key",
+        "--token-file"}) {
       assertTrue(labelerHelp.out().contains(option), option);
     }
     assertFalse(labelerHelp.out().contains("not available yet"));
@@ -109,12 +117,15 @@ class LabelerCommandTest {
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(new StringWriter()));
     int[] exit = {-1};
-    Thread labeler = new Thread(() -> exit[0] = commandLine.execute(
-        "--dataset", "synthetic", "--data-dir", data.toString(), "--port", "0", "--metrics-port", "0"));
+    Path tokenFile = Files.writeString(temp.resolve("labeler-token"), "labeler-secret\n");
+    Thread labeler = new Thread(() -> exit[0] = commandLine.execute("--dataset", "synthetic", "--data-dir",
+        data.toString(), "--port", "0", "--metrics-port", "0", "--token-file", tokenFile.toString()));
     labeler.start();
     int port = awaitPort(out);
 
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    ManagedChannel withToken = GrpcChannels.open("127.0.0.1:" + port, GrpcSecurity.none().withToken("labeler-secret"),
+        new SimpleMeterRegistry());
     try {
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
           .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
@@ -122,11 +133,16 @@ class LabelerCommandTest {
       for (int c = 0; c < 10; c++) {
         sample.addObserved(c == 2 ? 1f : 0f);
       }
-      assertEquals(1, LabelerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-          .pseudoLabels(PseudoLabelsRequest.newBuilder().setDatasetId("synthetic").setEpoch(1).addSamples(sample).build())
-          .getRowsCount());
+      PseudoLabelsRequest request =
+          PseudoLabelsRequest.newBuilder().setDatasetId("synthetic").setEpoch(1).addSamples(sample).build();
+      StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class,
+          () -> LabelerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).pseudoLabels(request));
+      assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
+      assertEquals(1, LabelerServiceGrpc.newBlockingStub(withToken).withDeadlineAfter(60, TimeUnit.SECONDS)
+          .pseudoLabels(request).getRowsCount());
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      withToken.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     labeler.interrupt();
     labeler.join(TimeUnit.SECONDS.toMillis(30));

@@ -27,8 +27,8 @@ abstract class ClientCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ExperimentClient experiments;
     try {
-      experiments = ExperimentClient.connect(client.coordinator(), client.tlsCa(), client.token(System::getenv));
-    } catch (IOException e) {
+      experiments = ExperimentClient.connect(client.coordinator(), client.security(System.getenv()));
+    } catch (IOException | IllegalArgumentException e) {
       err.println(prefix() + e.getMessage());
       return ExitCode.BAD_INPUT;
     }

@@ -1,11 +1,11 @@
 package org.aevlp.cli.client;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.TlsFiles;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class ClientOptions {
 
   /** Environment variable holding the bearer token when no --token-file is given. */
-  public static final String TOKEN_ENV = "AEVLP_TOKEN";
+  public static final String TOKEN_ENV = GrpcSecurity.TOKEN_ENV;
 
   @Option(
       names = "--coordinator",
@@ -57,23 +57,14 @@ public final class ClientOptions {
   }
 
   /**
-   * The bearer token: the trimmed content of --token-file, else the environment variable
-   * {@value #TOKEN_ENV}; empty when neither gives a non-blank value.
+   * TLS and token of the connection: the CA of --tls-ca, the token of --token-file or else of the
+   * environment variable {@value #TOKEN_ENV}.
    *
-   * @param env reads an environment variable (null when unset)
+   * @param env the environment ({@code System.getenv()})
    * @throws IOException when the token file cannot be read (the message names it)
+   * @throws IllegalArgumentException when {@value #TOKEN_ENV} is set but blank
    */
-  public Optional<String> token(UnaryOperator<String> env) throws IOException {
-    String raw;
-    if (tokenFile != null) {
-      try {
-        raw = Files.readString(tokenFile, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IOException("--token-file " + tokenFile + ": cannot read it (" + e.getMessage() + ")", e);
-      }
-    } else {
-      raw = env.apply(TOKEN_ENV);
-    }
-    return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+  public GrpcSecurity security(Map<String, String> env) throws IOException {
+    return GrpcSecurity.load(tlsCa().map(TlsFiles::client), Optional.ofNullable(tokenFile), env);
   }
 }

@@ -1,18 +1,14 @@
 package org.aevlp.cli.client;
 
-import io.grpc.ChannelCredentials;
-import io.grpc.CompositeChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.TlsChannelCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Optional;
+import org.aevlp.common.grpc.GrpcChannels;
+import org.aevlp.common.grpc.GrpcSecurity;
 
 /**
- * Opens the client channel to the coordinator: TLS trusting {@code tlsCa} when given (plaintext
- * otherwise) and the bearer token, when there is one, on every call.
+ * Opens the client channel to the coordinator with the process's TLS trust and bearer token
+ * ({@link GrpcChannels}), turning a bad CA file or target into a message naming the option.
  */
 public final class CoordinatorChannels {
 
@@ -23,22 +19,16 @@ public final class CoordinatorChannels {
    *
    * @throws IOException when the CA file cannot be read or parsed, or the target is malformed
    */
-  public static ManagedChannel open(String target, Optional<Path> tlsCa, Optional<String> token) throws IOException {
+  public static ManagedChannel open(String target, GrpcSecurity security) throws IOException {
     try {
-      ChannelCredentials transport =
-          tlsCa.isPresent()
-              ? TlsChannelCredentials.newBuilder().trustManager(tlsCa.get().toFile()).build()
-              : InsecureChannelCredentials.create();
-      ChannelCredentials credentials =
-          token.<ChannelCredentials>map(t -> CompositeChannelCredentials.create(transport, new BearerTokenCredentials(t)))
-              .orElse(transport);
-      return NettyChannelBuilder.forTarget(target, credentials).build();
-    } catch (IOException | IllegalArgumentException e) {
-      if (tlsCa.isEmpty()) {
-        throw new IOException("--coordinator " + target + ": " + e.getMessage(), e);
+      return GrpcChannels.open(GrpcChannels.requireTarget("--coordinator", target), security, Metrics.globalRegistry);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      if (security.tls().flatMap(t -> t.trustedCa()).isEmpty()) {
+        throw new IOException(e.getMessage(), e);
       }
-      // The CA file is read by trustManager and parsed only when Netty builds its SSL context.
-      throw new IOException("--tls-ca " + tlsCa.get() + ": cannot read a PEM certificate (" + e.getMessage() + ")", e);
+      // The CA file is parsed only when Netty builds its SSL context.
+      throw new IOException("--tls-ca " + security.tls().get().trustedCa().get() + ": cannot read a PEM certificate ("
+          + e.getMessage() + ")", e);
     }
   }
 }

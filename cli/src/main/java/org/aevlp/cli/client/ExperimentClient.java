@@ -3,6 +3,7 @@ package org.aevlp.cli.client;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import org.aevlp.common.grpc.GrpcSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -54,9 +55,8 @@ public final class ExperimentClient implements AutoCloseable {
    *
    * @throws IOException when the CA file cannot be read or the target is malformed
    */
-  public static ExperimentClient connect(String target, Optional<Path> tlsCa, Optional<String> token)
-      throws IOException {
-    return new ExperimentClient(CoordinatorChannels.open(target, tlsCa, token), target, DEFAULT_DEADLINE);
+  public static ExperimentClient connect(String target, GrpcSecurity security) throws IOException {
+    return new ExperimentClient(CoordinatorChannels.open(target, security), target, DEFAULT_DEADLINE);
   }
 
   public String target() {

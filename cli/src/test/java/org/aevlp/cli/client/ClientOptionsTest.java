@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.TlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,15 +30,17 @@ class ClientOptionsTest {
     Path file = dir.resolve("token");
     Files.writeString(file, "  from-file \n");
     ClientOptions options = parse("--token-file", file.toString());
-    assertEquals(Optional.of("from-file"), options.token(Map.of(ClientOptions.TOKEN_ENV, "from-env")::get));
+    assertEquals(Optional.of("from-file"), options.security(Map.of(ClientOptions.TOKEN_ENV, "from-env")).token());
   }
 
   @Test
-  void environmentGivesTheTokenWithoutAFileAndBlankMeansNone() throws IOException {
+  void environmentGivesTheTokenWithoutAFileAndBlankIsAMistake() throws IOException {
     ClientOptions options = parse();
-    assertEquals(Optional.of("from-env"), options.token(Map.of("AEVLP_TOKEN", "from-env")::get));
-    assertEquals(Optional.empty(), options.token(Map.of("AEVLP_TOKEN", "  ")::get));
-    assertEquals(Optional.empty(), options.token(Map.<String, String>of()::get));
+    assertEquals(Optional.of("from-env"), options.security(Map.of("AEVLP_TOKEN", "from-env")).token());
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> options.security(Map.of("AEVLP_TOKEN", "  ")));
+    assertTrue(blank.getMessage().contains("AEVLP_TOKEN"), blank.getMessage());
+    assertEquals(Optional.empty(), options.security(Map.of()).token());
   }
 
   @Test
@@ -54,7 +58,8 @@ class ClientOptionsTest {
     IOException e =
         assertThrows(IOException.class, () -> {
           Files.writeString(notPem, "not a certificate");
-          CoordinatorChannels.open("127.0.0.1:1", Optional.of(notPem), Optional.empty()).shutdownNow();
+          CoordinatorChannels.open("127.0.0.1:1", new GrpcSecurity(Optional.of(TlsFiles.client(notPem)),
+              Optional.empty())).shutdownNow();
         });
     assertTrue(e.getMessage().startsWith("--tls-ca " + notPem + ": cannot read a PEM certificate"), e.getMessage());
   }

@@ -28,6 +28,9 @@ import org.aevlp.proto.v1.WatchRequest;
  */
 final class RecordingExperimentService extends ExperimentServiceGrpc.ExperimentServiceImplBase {
 
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   final List<Object> requests = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
 
@@ -44,7 +47,7 @@ final class RecordingExperimentService extends ExperimentServiceGrpc.ExperimentS
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
-        String value = headers.get(BearerTokenCredentials.AUTHORIZATION);
+        String value = headers.get(AUTHORIZATION);
         authorizations.add(value == null ? "" : value);
         return next.startCall(call, headers);
       }

@@ -2,14 +2,17 @@ package org.aevlp.common.tensor;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.aevlp.common.grpc.GrpcChannels;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.proto.v1.TensorAck;
 import org.aevlp.proto.v1.TensorChannelGrpc;
 import org.aevlp.proto.v1.TensorChunk;
@@ -32,11 +35,14 @@ public final class GrpcTensorTransport implements TensorTransport {
   private final TensorChannelGrpc.TensorChannelStub asyncStub;
   private final TensorChannelGrpc.TensorChannelBlockingStub blockingStub;
 
+  /** Plaintext without a token, metered on the global registry. */
   public GrpcTensorTransport(String host, int port) {
-    this.channel = NettyChannelBuilder.forAddress(host, port)
-        .usePlaintext()
-        .maxInboundMessageSize(FloatChunks.MAX_CHUNK_BYTES + 64 * 1024)
-        .build();
+    this(host, port, GrpcSecurity.none(), Metrics.globalRegistry);
+  }
+
+  /** A channel to {@code host:port} opened by {@link GrpcChannels} (TLS and token per {@code security}). */
+  public GrpcTensorTransport(String host, int port, GrpcSecurity security, MeterRegistry registry) {
+    this.channel = GrpcChannels.open(GrpcChannels.target(host, port), security, registry);
     this.asyncStub = TensorChannelGrpc.newStub(channel);
     this.blockingStub = TensorChannelGrpc.newBlockingStub(channel);
   }

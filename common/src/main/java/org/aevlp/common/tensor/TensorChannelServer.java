@@ -1,43 +1,47 @@
 package org.aevlp.common.tensor;
 
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RunningGrpcServer;
 
 /** Serves a {@link TensorStore} over gRPC (the coordinator's data plane endpoint). */
 public final class TensorChannelServer implements AutoCloseable {
 
-  private final Server server;
+  private final RunningGrpcServer server;
   private final String host;
 
-  private TensorChannelServer(Server server, String host) {
+  private TensorChannelServer(RunningGrpcServer server, String host) {
     this.server = server;
     this.host = host;
   }
 
-  /**
-   * Starts serving on {@code host:port} (port 0: a free one).
-   *
-   * @throws IOException naming the address when the port cannot be bound
-   */
+  /** Starts serving on {@code host:port} in plaintext without a token, metered on the global registry. */
   public static TensorChannelServer start(TensorStore store, String host, int port) throws IOException {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .addService(new TensorChannelService(store))
-        .maxInboundMessageSize(FloatChunks.MAX_CHUNK_BYTES + 64 * 1024)
-        .build();
+    return start(store, host, port, GrpcSecurity.none(), Metrics.globalRegistry);
+  }
+
+  /**
+   * Starts serving on {@code host:port} (port 0: a free one) through {@link GrpcServerAssembly}.
+   *
+   * @throws IOException naming the port and host when the port cannot be bound
+   */
+  public static TensorChannelServer start(TensorStore store, String host, int port, GrpcSecurity security,
+      MeterRegistry registry) throws IOException {
     try {
-      server.start();
+      return new TensorChannelServer(
+          GrpcServerAssembly.start(host, port, security, registry, List.of(new TensorChannelService(store))), host);
     } catch (IOException e) {
-      throw new IOException("tensor channel: cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IOException("tensor channel: " + e.getMessage(), e);
     }
-    return new TensorChannelServer(server, host);
   }
 
   /** The port actually bound. */
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   /** The host it listens on. */
@@ -47,11 +51,6 @@ public final class TensorChannelServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdownNow();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 }

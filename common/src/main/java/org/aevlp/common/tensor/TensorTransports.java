@@ -1,5 +1,9 @@
 package org.aevlp.common.tensor;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.aevlp.common.grpc.GrpcSecurity;
+
 /** Picks the transport to a coordinator's tensor store. */
 public final class TensorTransports {
 
@@ -11,12 +15,21 @@ public final class TensorTransports {
    * host:port}.
    */
   public static TensorTransport connect(String host, int port, String storeId, boolean forceGrpc) {
+    return connect(host, port, storeId, forceGrpc, GrpcSecurity.none(), Metrics.globalRegistry);
+  }
+
+  /**
+   * As {@link #connect(String, int, String, boolean)}; a gRPC channel uses {@code security} and is
+   * metered on {@code registry}.
+   */
+  public static TensorTransport connect(String host, int port, String storeId, boolean forceGrpc,
+      GrpcSecurity security, MeterRegistry registry) {
     if (!forceGrpc) {
       var local = TensorStore.findLocal(storeId);
       if (local.isPresent()) {
         return new LocalTensorTransport(local.get());
       }
     }
-    return new GrpcTensorTransport(host, port);
+    return new GrpcTensorTransport(host, port, security, registry);
   }
 }

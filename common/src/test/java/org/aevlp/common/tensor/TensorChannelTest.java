@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,34 @@ class TensorChannelTest {
       assertArrayEquals(gradient, other.fetch("exp/grad/1/0/0/0", Duration.ofSeconds(5)));
       assertFalse(worker.isLocal());
     }
+  }
+
+  @Test
+  void aChannelWithATokenServesOnlyTransportsCarryingIt() throws Exception {
+    GrpcSecurity security = GrpcSecurity.none().withToken("tensor-token");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (TensorStore guarded = TensorStore.open();
+        TensorChannelServer secured = TensorChannelServer.start(guarded, "127.0.0.1", 0, security, registry);
+        GrpcTensorTransport anonymous = new GrpcTensorTransport("127.0.0.1", secured.port());
+        GrpcTensorTransport trusted = new GrpcTensorTransport("127.0.0.1", secured.port(), security, registry)) {
+      TensorTransferException refused = assertThrows(TensorTransferException.class,
+          () -> anonymous.publish("k", new float[] {1f}));
+      assertTrue(refused.getMessage().contains("UNAUTHENTICATED"), refused.getMessage());
+      assertTrue(guarded.peek("k").isEmpty());
+      trusted.publish("k", new float[] {1f, 2f});
+      assertArrayEquals(new float[] {1f, 2f}, trusted.fetch("k", Duration.ofSeconds(5)));
+      // the server times a call when it closes, which may be just after the client has its answer
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (pushesTimed(registry) < 2 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertEquals(2, pushesTimed(registry));
+    }
+  }
+
+  private static long pushesTimed(SimpleMeterRegistry registry) {
+    return registry.get("grpc.server.processing.duration").tag("method", "Push").timers().stream()
+        .mapToLong(t -> t.count()).sum();
   }
 
   @Test

@@ -2,27 +2,22 @@ package org.aevlp.labeler.service;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RunningGrpcServer;
 import org.aevlp.common.image.ParallelImageDecoder;
 import org.aevlp.common.image.SkippedSampleLog;
 import org.aevlp.labeler.batching.BatcherSettings;
 import org.aevlp.labeler.batching.DynamicBatcher;
 import org.aevlp.labeler.cache.EmbeddingCache;
 import org.aevlp.labeler.scorer.Scorer;
-import org.aevlp.proto.v1.LabelerServiceGrpc;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -30,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The labeler process's gRPC server (DESIGN.md §2): LabelerService in front of a {@link
- * LabelerPool} fed by a {@link DynamicBatcher}, plus gRPC health ({@code grpc.health.v1.Health},
- * SERVING for {@code ""} and {@code aevlp.v1.LabelerService} while up) and server reflection
- * ({@code grpc.reflection.v1.ServerReflection}).
+ * LabelerPool} fed by a {@link DynamicBatcher}, started by {@link GrpcServerAssembly} (so with gRPC
+ * health, SERVING for {@code ""} and {@code aevlp.v1.LabelerService} while up, server reflection,
+ * gRPC meters, and TLS and the bearer token of {@link LabelerSettings#security()}).
  *
  * <p>{@link #close()} shuts down gracefully: health turns NOT_SERVING, new calls are refused,
  * calls in flight get {@link LabelerSettings#shutdownGrace()} to finish, then the batcher, the
@@ -47,8 +42,7 @@ public final class LabelerServer implements AutoCloseable {
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final LabelerSettings settings;
-  private final Server server;
-  private final HealthStatusManager health;
+  private final RunningGrpcServer server;
   private final DynamicBatcher<LabelingTask, LabelingResult> batcher;
   private final LabelerPool pool;
   private final DampLabeler labeler;
@@ -59,8 +53,7 @@ public final class LabelerServer implements AutoCloseable {
 
   private LabelerServer(
       LabelerSettings settings,
-      Server server,
-      HealthStatusManager health,
+      RunningGrpcServer server,
       DynamicBatcher<LabelingTask, LabelingResult> batcher,
       LabelerPool pool,
       DampLabeler labeler,
@@ -69,7 +62,6 @@ public final class LabelerServer implements AutoCloseable {
       boolean ownsSystem) {
     this.settings = settings;
     this.server = server;
-    this.health = health;
     this.batcher = batcher;
     this.pool = pool;
     this.labeler = labeler;
@@ -137,21 +129,11 @@ public final class LabelerServer implements AutoCloseable {
       started.add(batcher);
       metrics.bindQueue(batcher);
 
-      HealthStatusManager health = new HealthStatusManager();
       RequestValidator validator = new RequestValidator(labeler, settings.maxItemsPerRequest(), settings.maxGridSize());
-      InetSocketAddress address = settings.bindAddress().isEmpty()
-          ? new InetSocketAddress(settings.port())
-          : new InetSocketAddress(settings.bindAddress(), settings.port());
-      Server server = NettyServerBuilder.forAddress(address)
-          .addService(new LabelerGrpcService(validator, batcher, metrics))
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build()
-          .start();
-      health.setStatus("", ServingStatus.SERVING);
-      health.setStatus(LabelerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-      LOG.info("labeler serving {} with scorer {} on port {}", labeler.datasetIds(), scorer.name(), server.getPort());
-      return new LabelerServer(settings, server, health, batcher, pool, labeler, decoder, system, ownsSystem);
+      RunningGrpcServer server = GrpcServerAssembly.start(settings.bindAddress(), settings.port(), settings.security(),
+          registry, List.of(new LabelerGrpcService(validator, batcher, metrics)));
+      LOG.info("labeler serving {} with scorer {} on port {}", labeler.datasetIds(), scorer.name(), server.port());
+      return new LabelerServer(settings, server, batcher, pool, labeler, decoder, system, ownsSystem);
     } catch (IOException | RuntimeException e) {
       for (int i = started.size() - 1; i >= 0; i--) {
         try {
@@ -166,7 +148,7 @@ public final class LabelerServer implements AutoCloseable {
 
   /** The port the server listens on (the chosen one when the settings asked for 0). */
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   public LabelerSettings settings() {
@@ -198,18 +180,7 @@ public final class LabelerServer implements AutoCloseable {
       return;
     }
     closed = true;
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("labeler calls still running after {}; cancelling them", settings.shutdownGrace());
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    server.shutdown(settings.shutdownGrace());
     batcher.close();
     pool.close();
     if (ownsSystem) {

@@ -2,6 +2,7 @@ package org.aevlp.labeler.service;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.aevlp.common.grpc.GrpcSecurity;
 
 /**
  * How a {@link LabelerServer} runs.
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param maxGridSize largest DAMP grid_size accepted
  * @param decoderThreads threads decoding dataset images
  * @param shutdownGrace how long shutdown waits for calls in flight before cancelling them
+ * @param security TLS and bearer token of the gRPC server
  */
 public record LabelerSettings(
     String bindAddress,
@@ -32,12 +34,14 @@ public record LabelerSettings(
     int maxItemsPerRequest,
     int maxGridSize,
     int decoderThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    GrpcSecurity security) {
 
   public LabelerSettings {
     bindAddress = bindAddress == null ? "" : bindAddress.strip();
     Objects.requireNonNull(maxDelay, "maxDelay");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(security, "security");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
@@ -58,46 +62,52 @@ public record LabelerSettings(
   /**
    * All interfaces, an ephemeral port, 2 actors, batches of up to 64 images or 5 ms, 256 queued
    * requests, a 256 MiB cache embedding both flips, 1024 items per request, grid_size up to 8,
-   * 2 decoder threads, 10 s shutdown grace.
+   * 2 decoder threads, 10 s shutdown grace, plaintext without a token.
    */
   public static LabelerSettings defaults() {
     return new LabelerSettings(
-        "", 0, 2, 64, Duration.ofMillis(5), 256, 256L << 20, true, 1024, 8, 2, Duration.ofSeconds(10));
+        "", 0, 2, 64, Duration.ofMillis(5), 256, 256L << 20, true, 1024, 8, 2, Duration.ofSeconds(10),
+        GrpcSecurity.none());
   }
 
   public LabelerSettings withBindAddress(String newBindAddress) {
     return new LabelerSettings(newBindAddress, port, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
-        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withPort(int newPort) {
     return new LabelerSettings(bindAddress, newPort, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
-        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withActors(int newActors) {
     return new LabelerSettings(bindAddress, port, newActors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
-        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withBatching(int newMaxBatchImages, Duration newMaxDelay) {
     return new LabelerSettings(bindAddress, port, actors, newMaxBatchImages, newMaxDelay, queueCapacity, cacheBytes,
-        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withQueueCapacity(int newQueueCapacity) {
     return new LabelerSettings(bindAddress, port, actors, maxBatchImages, maxDelay, newQueueCapacity, cacheBytes,
-        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withCache(long newCacheBytes, boolean newEmbedBothFlips) {
     return new LabelerSettings(bindAddress, port, actors, maxBatchImages, maxDelay, queueCapacity, newCacheBytes,
-        newEmbedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        newEmbedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
   }
 
   public LabelerSettings withMaxItemsPerRequest(int newMaxItemsPerRequest) {
     return new LabelerSettings(bindAddress, port, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
-        embedBothFlips, newMaxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace);
+        embedBothFlips, newMaxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, security);
+  }
+
+  public LabelerSettings withSecurity(GrpcSecurity newSecurity) {
+    return new LabelerSettings(bindAddress, port, actors, maxBatchImages, maxDelay, queueCapacity, cacheBytes,
+        embedBothFlips, maxItemsPerRequest, maxGridSize, decoderThreads, shutdownGrace, newSecurity);
   }
 
   private static void requirePositive(String what, int value) {

@@ -81,7 +81,7 @@ final class ExperimentSession implements AutoCloseable {
     if (objective.needsPseudoLabels()) {
       if (settings.labelerAddresses().isEmpty()) {
         throw new IllegalArgumentException("use_pl: the " + spec.getLoss() + " loss needs pseudo-labels but this"
-            + " worker has no labeler address (--labeler host:port)");
+            + " worker has no labeler address (--labeler host:port or dns:///host:port)");
       }
       labeler = labelerFactory.create(settings, metrics::labelerRetried);
     }
@@ -92,7 +92,7 @@ final class ExperimentSession implements AutoCloseable {
     try {
       replica = replicas.build(spec, dataset.numClasses());
       transport = TensorTransports.connect(endpoint.host(), endpoint.port(), endpoint.storeId(),
-          settings.forceGrpcTensors());
+          settings.forceGrpcTensors(), settings.security(), settings.meterRegistry());
       return new ExperimentSession(experimentId, spec, objective, dataset, decoder, replica, transport, labeler,
           metrics);
     } catch (IOException | RuntimeException e) {
@@ -112,8 +112,9 @@ final class ExperimentSession implements AutoCloseable {
   interface LabelerFactory {
     PseudoLabelSource create(WorkerSettings settings, Runnable onRetry);
 
+    /** gRPC clients with the worker's security, metered on its registry. */
     LabelerFactory GRPC = (s, onRetry) -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(),
-        s.labelerBackoff(), onRetry);
+        s.labelerBackoff(), s.security(), s.meterRegistry(), onRetry);
   }
 
   String experimentId() {

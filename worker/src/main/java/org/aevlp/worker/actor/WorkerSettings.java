@@ -5,14 +5,17 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.worker.labeling.RetryBackoff;
 
 /**
  * How a worker runs.
  *
  * @param dataDir where this worker keeps datasets; empty: the spec's {@code data_dir}
- * @param labelerAddresses labeler gRPC addresses ({@code host:port}), needed by specs with pseudo-labels
+ * @param labelerAddresses labeler gRPC targets ({@code host:port} or e.g. {@code dns:///host:port}),
+ *     needed by specs with pseudo-labels
  * @param decoderThreads image decoding threads
  * @param labelerDeadline deadline of one labeler call
  * @param labelerBackoff waits between labeler retries
@@ -20,6 +23,7 @@ import org.aevlp.worker.labeling.RetryBackoff;
  *     (tests and benchmarks of the network path)
  * @param meterRegistry where the worker's meters go (the process's Prometheus registry); by
  *     default an empty composite registry, which records nothing
+ * @param security TLS and bearer token of the channels to the labelers and the coordinator
  */
 public record WorkerSettings(
     Optional<Path> dataDir,
@@ -28,13 +32,15 @@ public record WorkerSettings(
     Duration labelerDeadline,
     RetryBackoff labelerBackoff,
     boolean forceGrpcTensors,
-    MeterRegistry meterRegistry) {
+    MeterRegistry meterRegistry,
+    GrpcSecurity security) {
 
   public WorkerSettings {
     labelerAddresses = List.copyOf(labelerAddresses);
     if (meterRegistry == null) {
       throw new IllegalArgumentException("meter registry: must not be null");
     }
+    Objects.requireNonNull(security, "security");
     if (decoderThreads < 1) {
       throw new IllegalArgumentException("decoder threads: must be >= 1, got " + decoderThreads);
     }
@@ -42,30 +48,35 @@ public record WorkerSettings(
 
   /**
    * Defaults: two decoding threads, 60 s labeler deadline, default backoff, local tensors when
-   * possible, no metrics.
+   * possible, no metrics, plaintext without a token.
    */
   public static WorkerSettings of(Optional<Path> dataDir, List<String> labelerAddresses) {
     return new WorkerSettings(dataDir, labelerAddresses, 2, Duration.ofSeconds(60), RetryBackoff.DEFAULT, false,
-        new CompositeMeterRegistry());
+        new CompositeMeterRegistry(), GrpcSecurity.none());
   }
 
   public WorkerSettings withForceGrpcTensors(boolean force) {
     return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff, force,
-        meterRegistry);
+        meterRegistry, security);
   }
 
   public WorkerSettings withDecoderThreads(int threads) {
     return new WorkerSettings(dataDir, labelerAddresses, threads, labelerDeadline, labelerBackoff,
-        forceGrpcTensors, meterRegistry);
+        forceGrpcTensors, meterRegistry, security);
   }
 
   public WorkerSettings withLabelerBackoff(RetryBackoff backoff) {
     return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, backoff,
-        forceGrpcTensors, meterRegistry);
+        forceGrpcTensors, meterRegistry, security);
   }
 
   public WorkerSettings withMeterRegistry(MeterRegistry registry) {
     return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff,
-        forceGrpcTensors, registry);
+        forceGrpcTensors, registry, security);
+  }
+
+  public WorkerSettings withSecurity(GrpcSecurity newSecurity) {
+    return new WorkerSettings(dataDir, labelerAddresses, decoderThreads, labelerDeadline, labelerBackoff,
+        forceGrpcTensors, meterRegistry, newSecurity);
   }
 }

@@ -3,7 +3,8 @@ package org.aevlp.worker.labeling;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.aevlp.common.grpc.GrpcChannels;
+import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.proto.v1.LabelerServiceGrpc;
 import org.aevlp.proto.v1.PseudoLabelRow;
 import org.aevlp.proto.v1.PseudoLabelsRequest;
@@ -20,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * gRPC client of the LabelerService (DESIGN §2): round-robin over the labeler addresses (each one
- * a long-lived HTTP/2 channel, so several labeler pods share the load), a deadline per call, and
- * retries with exponential backoff for as long as the labelers are unreachable or overloaded. The
- * step waits meanwhile: training never goes on without the pseudo-labels the loss asked for.
+ * gRPC client of the LabelerService (DESIGN §2): round-robin over the labeler targets (each one a
+ * long-lived channel from {@link GrpcChannels}; a target such as {@code dns:///aevlp-labeler:50061}
+ * itself spreads calls round-robin over every address the name resolves to, so several labeler
+ * pods share the load), a deadline per call, and retries with exponential backoff for as long as
+ * the labelers are unreachable or overloaded. The step waits meanwhile: training never goes on
+ * without the pseudo-labels the loss asked for.
  */
 public final class LabelerClient implements PseudoLabelSource {
 
@@ -40,39 +45,39 @@ public final class LabelerClient implements PseudoLabelSource {
   private final Runnable onRetry;
   private final AtomicInteger next = new AtomicInteger();
 
-  /**
-   * @param addresses labeler addresses as {@code host:port}, at least one
-   * @param deadline deadline of one call
-   * @param backoff waits between retries
-   */
+  /** Plaintext without a token, metered on the global registry. */
   public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff) {
-    this(addresses, deadline, backoff, () -> { });
+    this(addresses, deadline, backoff, GrpcSecurity.none(), Metrics.globalRegistry);
   }
 
   /**
-   * @param addresses labeler addresses as {@code host:port}, at least one
+   * @param addresses labeler targets, {@code host:port} or gRPC targets such as {@code
+   *     dns:///host:port}, at least one
    * @param deadline deadline of one call
    * @param backoff waits between retries
-   * @param onRetry told before every retry (the worker counts them)
+   * @param security TLS and bearer token of the channels
+   * @param registry where the gRPC client meters go
    */
-  public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff, Runnable onRetry) {
+  public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff, GrpcSecurity security,
+      MeterRegistry registry) {
+    this(addresses, deadline, backoff, security, registry, () -> { });
+  }
+
+  /**
+   * As above, with {@code onRetry} told before every retry (the worker counts them).
+   */
+  public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff, GrpcSecurity security,
+      MeterRegistry registry, Runnable onRetry) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("labeler: at least one address (host:port) is needed");
     }
-    this.addresses = List.copyOf(addresses);
+    this.addresses = addresses.stream().map(a -> GrpcChannels.requireTarget("labeler", a)).toList();
     this.deadline = deadline;
     this.backoff = backoff;
     this.onRetry = onRetry;
     this.channels = new ArrayList<>();
-    for (String address : addresses) {
-      int colon = address.lastIndexOf(':');
-      if (colon <= 0) {
-        throw new IllegalArgumentException("labeler: expected host:port, got '" + address + "'");
-      }
-      channels.add(NettyChannelBuilder
-          .forAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))
-          .usePlaintext()
-          .build());
+    for (String address : this.addresses) {
+      channels.add(GrpcChannels.open(address, security, registry));
     }
   }
 

@@ -9,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -17,6 +18,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RunningGrpcServer;
 import org.aevlp.proto.v1.DampParams;
 import org.aevlp.proto.v1.LabelerServiceGrpc;
 import org.aevlp.proto.v1.PseudoLabelRow;
@@ -133,5 +137,32 @@ class LabelerClientTest {
     RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), Duration.ofMillis(1000), 2);
     assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L),
         List.of(0, 1, 2, 3, 4, 50).stream().map(a -> backoff.delay(a).toMillis()).toList());
+  }
+
+  @Test
+  void aDnsTargetWithTheTokenReachesAGuardedLabelerAndNoTokenIsNotRetried() throws Exception {
+    FakeLabeler labeler = new FakeLabeler(0, Status.OK);
+    GrpcSecurity security = GrpcSecurity.none().withToken("labeler-token");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (RunningGrpcServer server = GrpcServerAssembly.start("127.0.0.1", 0, security, registry, List.of(labeler))) {
+      String target = "dns:///127.0.0.1:" + server.port();
+      try (LabelerClient client = new LabelerClient(List.of(target), Duration.ofSeconds(5), FAST, security, registry)) {
+        assertEquals(2, client.pseudoLabels(query()).length);
+      }
+      try (LabelerClient anonymous = new LabelerClient(List.of(target), Duration.ofSeconds(5), FAST)) {
+        LabelerException e = assertThrows(LabelerException.class, () -> anonymous.pseudoLabels(query()));
+        assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
+      }
+      assertEquals(1, labeler.calls.get());
+      assertEquals(1, registry.get("grpc.client.processing.duration").tag("statusCode", "OK").timer().count());
+    }
+  }
+
+  @Test
+  void aTargetThatIsNeitherHostPortNorAGrpcUriIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LabelerClient(List.of("labeler-without-port"), Duration.ofSeconds(5), FAST));
+    assertTrue(e.getMessage().contains("dns:///host:port") && e.getMessage().contains("labeler-without-port"),
+        e.getMessage());
   }
 }

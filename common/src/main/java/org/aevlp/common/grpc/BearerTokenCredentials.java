@@ -1,24 +1,27 @@
-package org.aevlp.cli.client;
+package org.aevlp.common.grpc;
 
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import java.util.concurrent.Executor;
 
-/** Sends a token as {@code authorization: Bearer TOKEN} with every call. */
+/** Adds {@code authorization: Bearer <token>} to every call of a channel. */
 final class BearerTokenCredentials extends CallCredentials {
 
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
-  private final String token;
+  private final String headerValue;
 
   BearerTokenCredentials(String token) {
-    this.token = token;
+    this.headerValue = BearerTokenInterceptor.SCHEME + token;
   }
 
   @Override
   public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
     Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + token);
+    headers.put(BearerTokenInterceptor.AUTHORIZATION, headerValue);
     applier.apply(headers);
+  }
+
+  @Override
+  public String toString() {
+    return "BearerTokenCredentials[token hidden]";
   }
 }
