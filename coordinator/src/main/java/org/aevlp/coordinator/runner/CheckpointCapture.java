@@ -1,6 +1,7 @@
 package org.aevlp.coordinator.runner;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.List;
 import org.aevlp.common.cluster.TensorKeys;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
@@ -52,7 +53,7 @@ final class CheckpointCapture extends Operation {
       runner.operationFinished();
       written.accept(ref);
     } catch (IOException e) {
-      runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + e.getMessage());
+      runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + describe(e));
     }
   }
 
@@ -66,5 +67,15 @@ final class CheckpointCapture extends Operation {
         start();
       }
     }
+  }
+
+  /** File-system errors carry only the path as their message; say what happened to it. */
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException fs) {
+      String what = fs.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+          .toLowerCase(java.util.Locale.ROOT);
+      return what + " (" + fs.getFile() + ")" + (fs.getReason() == null ? "" : ": " + fs.getReason());
+    }
+    return e.getMessage();
   }
 }

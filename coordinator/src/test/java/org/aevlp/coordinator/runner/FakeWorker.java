@@ -43,6 +43,12 @@ public final class FakeWorker {
   /** As above, taking {@code computeMillis} per micro-batch (blocking, like a real worker's thread). */
   public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
       Predicate<RunMicroBatch> dies, long computeMillis) {
+    return create(store, classes, journal, dies, computeMillis, publish -> false);
+  }
+
+  /** As above, also stopping silently on the first state publication {@code diesOnPublish} accepts. */
+  public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
+      Predicate<RunMicroBatch> dies, long computeMillis, Predicate<PublishState> diesOnPublish) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.WORKER_SERVICE, context.getSelf()));
       String name = context.getSelf().path().name();
@@ -73,6 +79,10 @@ public final class FakeWorker {
             return Behaviors.same();
           })
           .onMessage(PublishState.class, m -> {
+            if (diesOnPublish.test(m)) {
+              journal.add(name + " dies at publish " + m.part());
+              return Behaviors.stopped();
+            }
             journal.add(name + " publish " + m.part());
             store.put(m.tensorKey(), new float[] {1, 2, 3, 4});
             m.replyTo().tell(new StatePublished(m.experimentId(), context.getSelf(), m.part(), m.tensorKey()));
