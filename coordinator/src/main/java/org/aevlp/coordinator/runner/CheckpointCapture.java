@@ -3,6 +3,7 @@ package org.aevlp.coordinator.runner;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.util.List;
+import java.util.Set;
 import org.aevlp.common.cluster.TensorKeys;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
 import org.aevlp.common.cluster.WorkerProtocol.PublishState;
@@ -55,6 +56,11 @@ final class CheckpointCapture extends Operation {
     } catch (IOException e) {
       runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + describe(e));
     }
+  }
+
+  @Override
+  Set<ActorRef<Command>> awaited() {
+    return Set.of(source);
   }
 
   @Override

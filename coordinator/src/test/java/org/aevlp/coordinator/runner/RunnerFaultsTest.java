@@ -107,6 +107,12 @@ class RunnerFaultsTest {
   }
 
   private RunDirectory startRunner(String id, int epochs, RunListener listener) throws Exception {
+    return startRunner(id, epochs, listener, RunnerSettings.defaults(Optional.empty())
+        .withPauseTimeout(Duration.ofSeconds(30)));
+  }
+
+  private RunDirectory startRunner(String id, int epochs, RunListener listener, RunnerSettings settings)
+      throws Exception {
     ExperimentSpec spec = SpecLoader.builtIn().load("""
         {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
          "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
@@ -115,7 +121,6 @@ class RunnerFaultsTest {
         List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
     RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
         RunStatus.queued(System.currentTimeMillis()));
-    RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(Duration.ofSeconds(30));
     testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
         run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener, Optional.empty())),
         "runner-" + id);
@@ -126,8 +131,8 @@ class RunnerFaultsTest {
   void aWorkerDyingWhileItPublishesTheCheckpointStateIsReplacedAndTheCheckpointIsWhole() throws Exception {
     AtomicBoolean someoneDied = new AtomicBoolean();
     for (String name : List.of("first", "second")) {
-      testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 0,
-          publish -> publish.part() == StatePart.WHOLE_REPLICA && someoneDied.compareAndSet(false, true)), name);
+      testKit.spawn(FakeWorker.create(store, CLASSES, journal, 0, new FakeWorker.Faults(m -> false, m -> false,
+          publish -> publish.part() == StatePart.WHOLE_REPLICA && someoneDied.compareAndSet(false, true))), name);
     }
     Ending ending = new Ending();
     RunDirectory run = startRunner("publish", 2, ending);
@@ -174,6 +179,25 @@ class RunnerFaultsTest {
     try (var files = Files.list(moved)) {
       Path first = files.filter(f -> f.getFileName().toString().endsWith(".ckpt")).findFirst().orElseThrow();
       assertArrayEquals(before, Files.readAllBytes(first), "the epoch-1 checkpoint is intact");
+    }
+  }
+
+  @Test
+  void aWorkerThatStaysAliveButNeverAnswersIsTakenOutAfterTheAnswerTimeout() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, 10, new FakeWorker.Faults(m -> false,
+        m -> m.epoch() == 1 && m.step() == 1 && m.attempt() == 0, p -> false)), "hung");
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 10), "steady");
+    Ending ending = new Ending();
+    RunDirectory run = startRunner("hung", 2, ending, RunnerSettings.defaults(Optional.empty())
+        .withPauseTimeout(Duration.ofSeconds(30)).withWorkersToStart(2).withAnswerTimeout(Duration.ofMillis(500)));
+    assertEquals("completed", ending.ended.get(60, TimeUnit.SECONDS), String.join("\n", journal));
+
+    assertTrue(journal.stream().anyMatch(l -> l.startsWith("hung hangs at 1/1/")), String.join("\n", journal));
+    assertTrue(journal.stream().anyMatch(l -> l.matches("steady run 1/1/\\d attempt 1")),
+        "the hung worker's micro-batch was re-run:\n" + String.join("\n", journal));
+    assertTrue(journal.stream().noneMatch(l -> l.startsWith("hung run 2/")), "the hung worker stays out");
+    for (EpochSampleCount count : SampleCountLog.read(run.path())) {
+      assertTrue(count.exactlyOnce() && count.trained() == TRAIN, count.toString());
     }
   }
 }
