@@ -189,6 +189,8 @@ final class ExperimentSession implements AutoCloseable {
         .setNegativeRatio(spec.getNegativeRatio())
         .setTopK(spec.getTopK())
         .setNegativePseudoLabels(spec.getNegativePseudoLabels())
+        .setUseRefinement(spec.getUseRefinement())
+        .setLocalViews(spec.getDampLocalViews())
         .build();
   }
 
