@@ -24,6 +24,7 @@ import org.aevlp.common.spec.SpecVocabulary;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.vlm.PretrainOptions;
+import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.proto.v1.Experiment;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.aevlp.proto.v1.ExperimentState;
@@ -232,7 +233,12 @@ final class CompareCommand implements Callable<Integer> {
       boolean vlmScorer = pseudoLabels && base.getScorer().equals(SpecVocabulary.TINY_VLM) && vlmDir == null;
       boolean vlmBackbone = base.getArch().equals(SpecVocabulary.TINY_VLM) && base.getUsePretrained();
       if (vlmScorer || vlmBackbone) {
-        SyntheticAssets.ensureVlm(data, data.resolve("tiny-vlm"), PretrainOptions.defaults(), !noProgress).close();
+        stdout.println("Tiny VLM " + data.resolve("tiny-vlm") + " (pretrained on the captions once, then reused) ...");
+        stdout.flush();
+        PretrainedVlm vlm = SyntheticAssets.ensureVlm(data, data.resolve("tiny-vlm"), PretrainOptions.defaults(),
+            !noProgress);
+        SyntheticAssets.printTraining(stdout, vlm, data.resolve("tiny-vlm"));
+        vlm.close();
       }
     } else if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException("data_dir " + data + " is not a directory (pass --data-dir)");
