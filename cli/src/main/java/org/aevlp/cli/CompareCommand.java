@@ -331,7 +331,7 @@ final class CompareCommand implements Callable<Integer> {
       throws IOException {
     Files.createDirectories(outDir);
     String markdown = "# " + configName + ": method comparison\n\n"
-        + String.format(Locale.ROOT, "Config %s (dataset %s, %d epochs, arch %s, seeds %d from %d). test mAP: mean "
+        + String.format(Locale.ROOT, "Config %s (dataset %s, %d epochs, arch %s, %d seed(s) from %d). test mAP: mean "
             + "and sample standard deviation over seeds (percent); PL: pseudo-label precision/recall/F1 of the last "
             + "epoch, observed positives excluded, usual F1 (mean over seeds); wall time: mean seconds per run.%n%n",
             config, base.getDataset(), base.getNumEpochs(), base.getArch(), seeds, base.getSeed())
