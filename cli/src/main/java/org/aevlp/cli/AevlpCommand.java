@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       DemoCommand.class,
       LocalCommand.class,
+      CompareCommand.class,
       DatasetCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,

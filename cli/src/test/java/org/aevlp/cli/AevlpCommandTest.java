@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 class AevlpCommandTest {
 
-  private static final String[] COMMANDS = {"demo", "local", "dataset", "coordinator", "worker", "labeler", "bench",
+  private static final String[] COMMANDS = {"demo", "local", "compare", "dataset", "coordinator", "worker", "labeler", "bench",
       "submit", "watch", "list", "get", "cancel"};
 
   @Test

@@ -43,7 +43,8 @@ import org.aevlp.proto.v1.ExperimentSpec;
  *       freezing, refinement or feature training; DAMP negatives written as 0
  *       (negative_pseudo_labels false, the reference code); the cluster fields bsize global
  *       (per_worker_bsize false, scale_lr false), sync_every 1, max_workers 0 (all),
- *       checkpoint_every_steps 0 (epochs only), early_stop true.
+ *       checkpoint_every_steps 0 (epochs only), early_stop true; damp_local_views true (DAMP as
+ *       the method defines it, global and local views).
  * </ul>
  */
 public final class SpecDefaults {
@@ -240,6 +241,9 @@ public final class SpecDefaults {
     }
     if (!b.hasUseRefinement()) {
       b.setUseRefinement(false);
+    }
+    if (!b.hasDampLocalViews()) {
+      b.setDampLocalViews(true);
     }
   }
 

@@ -264,6 +264,10 @@ public final class SpecValidator {
     if (s.getUseRefinement() && s.getRelation().isEmpty() && !shipsRelation) {
       p.add("use_refinement", "needs a relation matrix: dataset \"" + s.getDataset() + "\" has none, set relation");
     }
+    // The global-only ablation changes pseudo-labels; without them it would silently change nothing.
+    if (s.hasDampLocalViews() && !s.getDampLocalViews() && !s.getUsePl()) {
+      p.add("damp_local_views", "false (global view only) needs use_pl true: it only changes DAMP pseudo-labels");
+    }
   }
 
   private static void boundByClasses(String field, int value, ExperimentSpec s, ProblemList p) {

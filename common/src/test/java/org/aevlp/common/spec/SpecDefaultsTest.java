@@ -75,6 +75,7 @@ class SpecDefaultsTest {
     assertEquals(4, spec.getGridSize());
     assertEquals(0.1, spec.getNegativeRatio());
     assertFalse(spec.getNegativePseudoLabels());
+    assertTrue(spec.getDampLocalViews());
     assertFalse(spec.getPerWorkerBsize());
     assertEquals(1, spec.getSyncEvery());
     assertTrue(spec.getEarlyStop());

@@ -38,6 +38,11 @@ class SpecValidatorTest {
     assertEquals(List.of(), VALIDATOR.problems(spec));
   }
 
+  @Test
+  void globalOnlyDampIsValidWithPseudoLabels() throws Exception {
+    assertEquals(List.of(), VALIDATOR.problems(synthetic("{\"damp_local_views\": false}")));
+  }
+
   static Stream<Arguments> badSpecs() {
     return Stream.of(
         Arguments.of("{\"lam\": [1.2, 0.4], \"lam_1\": 1.2}", "lam", "lam_1 must be in [0, 1], got 1.2"),
@@ -92,7 +97,9 @@ class SpecValidatorTest {
         Arguments.of("{\"max_workers\": -1}", "max_workers", "must be >= 0, got -1"),
         Arguments.of("{\"checkpoint_every_steps\": -5}", "checkpoint_every_steps", "must be >= 0, got -5"),
         Arguments.of("{\"scale_lr\": true}", "scale_lr", "needs per_worker_bsize true"),
-        Arguments.of("{\"use_refinement\": true}", "use_refinement", "needs a relation matrix: dataset \"synthetic\" has none, set relation"));
+        Arguments.of("{\"use_refinement\": true}", "use_refinement", "needs a relation matrix: dataset \"synthetic\" has none, set relation"),
+        Arguments.of("{\"loss\": \"an_loss\", \"damp_local_views\": false}", "damp_local_views",
+            "false (global view only) needs use_pl true: it only changes DAMP pseudo-labels"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -22,6 +22,10 @@ import java.util.Objects;
  *   negative = c among the int(negative_ratio·C) lowest sim       (product in double, truncated: D7)
  * </pre>
  *
+ * <p>Global-only ablation ({@link DampParams#localViews()} false): the local views are not used;
+ * α, β and avg are all s_0, so {@code s_final = s_0} and {@code sim = s_0}. The input still holds
+ * every view (the labeler renders and caches them alike), only the aggregation changes.
+ *
  * <p>Negatives are written as 0, as the reference code does (QUIRKS D1: they can only clear a
  * positive), or as −1 when {@link DampParams#negativeAsMinusOne()} is set (the paper). A class
  * that is both a positive and a negative ends as a negative.
@@ -88,15 +92,18 @@ public final class DampAggregator {
     double[] localSum = new double[classes];
     Arrays.fill(alpha, Double.NEGATIVE_INFINITY);
     Arrays.fill(beta, Double.POSITIVE_INFINITY);
-    for (int v = 1; v < viewLogits.length; v++) {
-      double[] local = softmax(viewLogits[v], params.temp());
+    // Global-only: the global view stands in as the single "local" view.
+    int firstLocal = params.localViews() ? 1 : 0;
+    int lastLocal = params.localViews() ? viewLogits.length - 1 : 0;
+    for (int v = firstLocal; v <= lastLocal; v++) {
+      double[] local = v == 0 ? global : softmax(viewLogits[v], params.temp());
       for (int c = 0; c < classes; c++) {
         alpha[c] = Math.max(alpha[c], local[c]);
         beta[c] = Math.min(beta[c], local[c]);
         localSum[c] += local[c];
       }
     }
-    int localViews = viewLogits.length - 1;
+    int localViews = lastLocal - firstLocal + 1;
 
     // The reference finds the observed class's score as max(s_global * label_vec).
     double observedScore = 0;

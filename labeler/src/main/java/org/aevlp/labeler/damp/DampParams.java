@@ -15,6 +15,8 @@ package org.aevlp.labeler.damp;
  * @param numClasses number of classes C ({@code num_classes}), {@code >= 1}
  * @param negativeAsMinusOne write negatives as −1 (the paper) instead of 0 (the reference code and
  *     the default; {@code negative_pseudo_labels})
+ * @param localViews aggregate the local views (the method and the default; the spec's {@code
+ *     damp_local_views}); false is the global-only ablation, see {@link DampAggregator}
  */
 public record DampParams(
     double temp,
@@ -24,7 +26,14 @@ public record DampParams(
     int topK,
     double negativeRatio,
     int numClasses,
-    boolean negativeAsMinusOne) {
+    boolean negativeAsMinusOne,
+    boolean localViews) {
+
+  /** Parameters of DAMP as the method defines it: local views aggregated. */
+  public DampParams(double temp, double eta, double threshold, int gridSize, int topK, double negativeRatio,
+      int numClasses, boolean negativeAsMinusOne) {
+    this(temp, eta, threshold, gridSize, topK, negativeRatio, numClasses, negativeAsMinusOne, true);
+  }
 
   public DampParams {
     if (!(Double.isFinite(temp) && temp > 0)) {

@@ -7,7 +7,7 @@ import org.aevlp.labeler.damp.DampParams;
 /**
  * Turns a request's {@code DampParams} message into {@link DampParams}: unset fields take the
  * defaults of the experiment spec (temp 0.01, eta 0.1, threshold 0.5, grid_size 4, negative_ratio
- * 0.1, top_k the dataset's constant, negative_pseudo_labels and use_refinement false); set fields
+ * 0.1, top_k the dataset's constant, negative_pseudo_labels and use_refinement false, local_views true); set fields
  * are checked, and a broken rule is reported naming {@code params.<field>}.
  */
 public final class DampParamsResolver {
@@ -63,8 +63,9 @@ public final class DampParamsResolver {
       throw invalid("params.use_refinement", "dataset " + dataset.id() + " ships no relation matrix to refine with");
     }
     boolean negativeAsMinusOne = message.hasNegativePseudoLabels() && message.getNegativePseudoLabels();
+    boolean localViews = !message.hasLocalViews() || message.getLocalViews();
     return new Resolved(
-        new DampParams(temp, eta, threshold, gridSize, topK, negativeRatio, classes, negativeAsMinusOne),
+        new DampParams(temp, eta, threshold, gridSize, topK, negativeRatio, classes, negativeAsMinusOne, localViews),
         useRefinement);
   }
 

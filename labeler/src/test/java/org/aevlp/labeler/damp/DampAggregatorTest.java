@@ -101,6 +101,32 @@ class DampAggregatorTest {
   }
 
   @Test
+  void globalOnlyAblationIgnoresTheLocalViews() {
+    // Global view: class 0; the one tile (grid 1): class 1. temp 0.1, eta 0, threshold 0.45, top 2, 1 negative.
+    double[][] views = {{0.9, 0.1, 0.0}, {0.0, 0.9, 0.0}};
+    int[] observed = {1, 0, 0};
+    DampResult withTiles = new DampAggregator(new DampParams(0.1, 0.0, 0.45, 1, 2, 0.34, 3, false, true))
+        .aggregate(views, observed);
+    DampResult globalOnly = new DampAggregator(new DampParams(0.1, 0.0, 0.45, 1, 2, 0.34, 3, false, false))
+        .aggregate(views, observed);
+    // With the tile, class 1 reaches s_final ~ 0.5 and is a positive; from the global view alone it is not.
+    assertArrayEquals(new int[] {1, 1, 0}, withTiles.positivesBeforeNegatives());
+    assertArrayEquals(new int[] {1, 0, 0}, globalOnly.positivesBeforeNegatives());
+    double[] exps = {Math.exp(9), Math.exp(1), Math.exp(0)};
+    double sum = exps[0] + exps[1] + exps[2];
+    for (int c = 0; c < 3; c++) {
+      assertEquals(exps[c] / sum, globalOnly.simFinal()[c], TOLERANCE, "s_final = s_global, class " + c);
+      assertEquals(exps[c] / sum, globalOnly.sim()[c], TOLERANCE, "sim = s_global, class " + c);
+    }
+    assertArrayEquals(new int[] {2}, globalOnly.negativeIndices());
+  }
+
+  @Test
+  void theMethodAggregatesLocalViewsByDefault() {
+    assertTrue(new DampParams(0.01, 0.3, 0.5, 2, 1, 0.2, 3, false).localViews());
+  }
+
+  @Test
   void rejectsInputsOfTheWrongShapeOrValue() {
     DampAggregator aggregator = new DampAggregator(new DampParams(0.01, 0.3, 0.5, 2, 1, 0.2, 3, false));
     int[] labels = {1, 0, 0};

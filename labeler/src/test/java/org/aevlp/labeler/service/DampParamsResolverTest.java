@@ -30,6 +30,7 @@ class DampParamsResolverTest {
     assertEquals(3, params.topK());
     assertEquals(10, params.numClasses());
     assertFalse(params.negativeAsMinusOne());
+    assertTrue(params.localViews());
     assertFalse(resolved.useRefinement());
   }
 
@@ -37,9 +38,9 @@ class DampParamsResolverTest {
   void setFieldsAreUsed() throws Exception {
     DampParams message = DampParams.newBuilder()
         .setTemp(0.02).setEta(0.0).setThreshold(0.3).setGridSize(3).setNegativeRatio(0.4).setTopK(5)
-        .setNegativePseudoLabels(true).setUseRefinement(true).build();
+        .setNegativePseudoLabels(true).setUseRefinement(true).setLocalViews(false).build();
     DampParamsResolver.Resolved resolved = RESOLVER.resolve(message, DATASET, true);
-    assertEquals(new org.aevlp.labeler.damp.DampParams(0.02, 0.0, 0.3, 3, 5, 0.4, 10, true), resolved.params());
+    assertEquals(new org.aevlp.labeler.damp.DampParams(0.02, 0.0, 0.3, 3, 5, 0.4, 10, true, false), resolved.params());
     assertTrue(resolved.useRefinement());
   }
 

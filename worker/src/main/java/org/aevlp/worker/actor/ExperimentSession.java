@@ -198,6 +198,8 @@ final class ExperimentSession implements AutoCloseable {
         .setNegativeRatio(spec.getNegativeRatio())
         .setTopK(spec.getTopK())
         .setNegativePseudoLabels(spec.getNegativePseudoLabels())
+        .setUseRefinement(spec.getUseRefinement())
+        .setLocalViews(spec.getDampLocalViews())
         .build();
   }
 
