@@ -599,6 +599,12 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   /** A step ended: its micro-batches were reduced and every replica applied the update. */
   void stepFinished(TrainingStep done) {
     current = null;
+    if (!Double.isFinite(done.meanLoss())) {
+      // every later step would train on NaN; fail now with where it happened, not at validation
+      fail(String.format(Locale.ROOT, "training diverged: the loss of epoch %d step %d is %s (lower lr, or check"
+          + " the data and the loss parameters)", epoch, step + 1, done.meanLoss()));
+      return;
+    }
     diverged = true;
     tally.add(done);
     globalStep++;

@@ -43,7 +43,7 @@ public final class FakeWorker {
   /** As above, taking {@code computeMillis} per micro-batch (blocking, like a real worker's thread). */
   public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
       Predicate<RunMicroBatch> dies, long computeMillis) {
-    return create(store, classes, journal, computeMillis, new Faults(dies, m -> false, p -> false));
+    return create(store, classes, journal, computeMillis, new Faults(dies, m -> false, p -> false, m -> false));
   }
 
   /**
@@ -52,9 +52,10 @@ public final class FakeWorker {
    * @param dies stop silently (like a killed JVM) on the first micro-batch this accepts
    * @param hangs never answer the micro-batches this accepts, while staying alive (a hung thread)
    * @param diesOnPublish stop silently on the first state publication this accepts
+   * @param nanLoss report a NaN loss for the micro-batches this accepts (a diverged replica)
    */
   public record Faults(Predicate<RunMicroBatch> dies, Predicate<RunMicroBatch> hangs,
-      Predicate<PublishState> diesOnPublish) {}
+      Predicate<PublishState> diesOnPublish, Predicate<RunMicroBatch> nanLoss) {}
 
   /** A fake worker with the given faults. */
   public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal, long computeMillis,
@@ -84,7 +85,7 @@ public final class FakeWorker {
             java.util.Arrays.fill(gradient, m.indices().get(0));
             store.put(key, gradient);
             m.replyTo().tell(new MicroBatchDone(m.experimentId(), context.getSelf(), m.epoch(), m.step(), m.slot(),
-                m.attempt(), m.indices(), 0.5 * m.indices().size(), key, PseudoLabelCounts.ZERO, StepTimings.ZERO));
+                m.attempt(), m.indices(), faults.nanLoss().test(m) ? Double.NaN : 0.5 * m.indices().size(), key, PseudoLabelCounts.ZERO, StepTimings.ZERO));
             return Behaviors.same();
           })
           .onMessage(ApplyUpdate.class, m -> {

@@ -132,7 +132,8 @@ class RunnerFaultsTest {
     AtomicBoolean someoneDied = new AtomicBoolean();
     for (String name : List.of("first", "second")) {
       testKit.spawn(FakeWorker.create(store, CLASSES, journal, 0, new FakeWorker.Faults(m -> false, m -> false,
-          publish -> publish.part() == StatePart.WHOLE_REPLICA && someoneDied.compareAndSet(false, true))), name);
+          publish -> publish.part() == StatePart.WHOLE_REPLICA && someoneDied.compareAndSet(false, true), m -> false)),
+          name);
     }
     Ending ending = new Ending();
     RunDirectory run = startRunner("publish", 2, ending);
@@ -185,7 +186,7 @@ class RunnerFaultsTest {
   @Test
   void aWorkerThatStaysAliveButNeverAnswersIsTakenOutAfterTheAnswerTimeout() throws Exception {
     testKit.spawn(FakeWorker.create(store, CLASSES, journal, 10, new FakeWorker.Faults(m -> false,
-        m -> m.epoch() == 1 && m.step() == 1 && m.attempt() == 0, p -> false)), "hung");
+        m -> m.epoch() == 1 && m.step() == 1 && m.attempt() == 0, p -> false, m -> false)), "hung");
     testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 10), "steady");
     Ending ending = new Ending();
     RunDirectory run = startRunner("hung", 2, ending, RunnerSettings.defaults(Optional.empty())
@@ -199,5 +200,18 @@ class RunnerFaultsTest {
     for (EpochSampleCount count : SampleCountLog.read(run.path())) {
       assertTrue(count.exactlyOnce() && count.trained() == TRAIN, count.toString());
     }
+  }
+
+  @Test
+  void aNanLossFailsTheRunAtOnceSayingWhere() throws Exception {
+    testKit.spawn(FakeWorker.create(store, CLASSES, journal, 0, new FakeWorker.Faults(m -> false, m -> false,
+        p -> false, m -> m.epoch() == 1 && m.step() == 2)), "diverging");
+    Ending ending = new Ending();
+    RunDirectory run = startRunner("nan", 3, ending);
+    String outcome = ending.ended.get(60, TimeUnit.SECONDS);
+    assertEquals("failed: training diverged: the loss of epoch 1 step 3 is NaN (lower lr, or check the data and the"
+        + " loss parameters)", outcome);
+    assertTrue(journal.stream().noneMatch(l -> l.startsWith("diverging run 1/3/")), "no step after the NaN one");
+    assertEquals(RunState.FAILED, run.read().status().state());
   }
 }
