@@ -57,7 +57,8 @@ class KilledCoordinatorProcessTest {
 
   private ChildJvm coordinator(Path runs, int port, int grpcPort, String log) throws Exception {
     ChildJvm jvm = ChildJvm.start(List.of("coordinator", "--run-dir", runs.toString(), "--port", Integer.toString(port),
-        "--grpc-port", Integer.toString(grpcPort), "--tensor-port", "0", "--pause-timeout", "300",
+        "--grpc-port", Integer.toString(grpcPort), "--tensor-port", "0", "--metrics-port", "0",
+        "--pause-timeout", "300",
         "--workers-to-start", "2"), 1, temp.resolve(log));
     children.add(jvm);
     return jvm;
@@ -67,7 +68,7 @@ class KilledCoordinatorProcessTest {
     List<ChildJvm> started = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       ChildJvm jvm = ChildJvm.start(List.of("worker", "--seed-nodes", "127.0.0.1:" + seedPort, "--threads", "1",
-          "--decoder-threads", "1"), 1, temp.resolve(logPrefix + "-" + i + ".log"));
+          "--decoder-threads", "1", "--metrics-port", "0"), 1, temp.resolve(logPrefix + "-" + i + ".log"));
       children.add(jvm);
       started.add(jvm);
     }
