@@ -156,14 +156,35 @@ class LabelerServiceFuzzTest {
   private static <T extends Message> Map<Status.Code, Integer> fuzz(String name, Supplier<T> requests,
       MethodDescriptor<T, ?> method) {
     MethodDescriptor<byte[], byte[]> raw = rawBytes(method);
+    // requests are drawn in order (one seed, one sequence) and sent eight at a time
+    List<T> drawn = new java.util.ArrayList<>(CASES);
+    for (int i = 0; i < CASES; i++) {
+      drawn.add(requests.get());
+    }
     Map<Status.Code, Integer> outcomes = new EnumMap<>(Status.Code.class);
     long start = System.nanoTime();
-    for (int i = 0; i < CASES; i++) {
-      T request = requests.get();
-      String where = name + " case " + i + " of seed " + SEED + ": " + abbreviate(request.toString());
-      byte[] bytes = request.toByteArray();
-      // echoed text as the server read it (an unpaired surrogate travels as '?')
-      outcomes.merge(call(raw, bytes, strings(method, bytes), where), 1, Integer::sum);
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Status.Code>> answers = new java.util.ArrayList<>(CASES);
+      for (int i = 0; i < CASES; i++) {
+        T request = drawn.get(i);
+        String text = request.toString();
+        String where = name + " case " + i + " of seed " + SEED + ": "
+            + (text.length() <= 400 ? text : text.substring(0, 400) + "...");
+        byte[] bytes = request.toByteArray();
+        // echoed text as the server read it (an unpaired surrogate travels as '?')
+        answers.add(senders.submit(() -> call(raw, bytes, strings(method, bytes), where)));
+      }
+      for (java.util.concurrent.Future<Status.Code> answer : answers) {
+        outcomes.merge(answer.get(), 1, Integer::sum);
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof AssertionError failure ? failure : new AssertionError(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } finally {
+      senders.shutdownNow();
     }
     System.out.printf("labeler fuzz %s: %d cases in %.1f s, outcomes %s%n", name, CASES,
         (System.nanoTime() - start) / 1e9, outcomes);
