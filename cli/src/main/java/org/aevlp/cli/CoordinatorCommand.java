@@ -63,7 +63,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--run-id", paramLabel = "ID", description = "Experiment id for --config (default: <spec name>-<timestamp>); submitting again with the same id after a restart resumes it.")
   String runId;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where this node finds the dataset's label files (default: the spec's data_dir).")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where this node finds the dataset's label files (default: the spec's data_dir). Also the data"
+      + " root: submitted specs whose data_dir or pretrained_path lies outside it are refused. Without it any"
+      + " path a spec names is read.")
   Path dataDir;
 
   @Option(names = "--host", paramLabel = "HOST", description = "Address other nodes reach this one at (default: ${DEFAULT-VALUE}).")

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the bearer-token check when {@link GrpcSecurity#token()} is set (health and reflection
  *       stay open),
  *   <li>TLS when the security has a certificate chain and key,
+ *   <li>status descriptions bounded to fit a client's trailers ({@link StatusDescriptionLimit}),
  *   <li>Micrometer's gRPC server meters ({@code grpc.server.processing.duration}, {@code
  *       grpc.server.requests.received}, {@code grpc.server.responses.sent}) on {@code registry}.
  * </ul>
@@ -78,6 +79,7 @@ public final class GrpcServerAssembly {
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
     // interceptors run in reverse order of addition: metrics first, so rejected calls are counted
+    builder.intercept(new StatusDescriptionLimit());
     security.token().ifPresent(token -> builder.intercept(new BearerTokenInterceptor(token)));
     builder.intercept(metrics);
 

@@ -23,9 +23,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Back-pressure: at most {@code threads + queueCapacity} files are in flight; submitting more
  * blocks the caller until a slot frees, so a large batch never grows the queue without bound.
- * An unreadable file (missing, corrupt, unsupported format) becomes a {@link SkippedSample} with
- * the reason, counted and logged once per file through the {@link SkippedSampleLog}; it is never
- * thrown. Thread-safe; close it to stop its threads.
+ * An unreadable file (missing, corrupt, unsupported format, or declaring more pixels than the
+ * limit) becomes a {@link SkippedSample} with the reason, counted and logged once per file through
+ * the {@link SkippedSampleLog}; it is never thrown. Thread-safe; close it to stop its threads.
  */
 public final class ParallelImageDecoder implements AutoCloseable {
 
@@ -34,6 +34,7 @@ public final class ParallelImageDecoder implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final Semaphore slots;
   private final SkippedSampleLog skippedLog;
+  private final long maxPixels;
 
   /** A decoder with its own skipped-sample log. */
   public ParallelImageDecoder(int threads, int queueCapacity) {
@@ -46,6 +47,20 @@ public final class ParallelImageDecoder implements AutoCloseable {
    * @param skippedLog where skipped samples are counted and logged
    */
   public ParallelImageDecoder(int threads, int queueCapacity, SkippedSampleLog skippedLog) {
+    this(threads, queueCapacity, skippedLog, ImageCodec.DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * @param threads decoding threads (fixed), at least 1
+   * @param queueCapacity files that may wait for a thread, at least 1
+   * @param skippedLog where skipped samples are counted and logged
+   * @param maxPixels largest image (width x height, from its header) decoded; larger ones are
+   *     skipped before their pixels are allocated, so one file cannot exhaust the heap
+   */
+  public ParallelImageDecoder(int threads, int queueCapacity, SkippedSampleLog skippedLog, long maxPixels) {
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("maxPixels must be >= 1, got " + maxPixels);
+    }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -64,6 +79,7 @@ public final class ParallelImageDecoder implements AutoCloseable {
             daemonThreads());
     this.slots = new Semaphore(threads + queueCapacity);
     this.skippedLog = skippedLog;
+    this.maxPixels = maxPixels;
   }
 
   /** Decodes every path; images and skipped samples come back in request order. */
@@ -130,7 +146,7 @@ public final class ParallelImageDecoder implements AutoCloseable {
 
   private Outcome decodeOne(int index, Path path, UnaryOperator<RgbImage> transform) {
     try {
-      return new Outcome(new DecodedImage(index, path, transform.apply(ImageCodec.decode(path))), null);
+      return new Outcome(new DecodedImage(index, path, transform.apply(ImageCodec.decode(path, maxPixels))), null);
     } catch (NoSuchFileException e) {
       return new Outcome(null, new SkippedSample(index, path, "file not found"));
     } catch (IOException e) {

@@ -46,12 +46,17 @@ final class ProblemList {
   void positive(String field, String name, double value) {
     if (!(value > 0)) {
       add(field, prefix(field, name) + "must be > 0, got " + number(value));
+    } else if (Double.isInfinite(value)) {
+      // 1e400 in JSON reads as Infinity; an infinite rate or temperature trains NaNs
+      add(field, prefix(field, name) + "must be finite, got " + number(value));
     }
   }
 
   void nonNegative(String field, double value) {
     if (!(value >= 0)) {
       add(field, "must be >= 0, got " + number(value));
+    } else if (Double.isInfinite(value)) {
+      add(field, "must be finite, got " + number(value));
     }
   }
 

@@ -153,7 +153,7 @@ public final class SpecDefaults {
     }
     // The built-in VLM's image tower lives where `aevlp labeler pretrain` caches it by default.
     if (b.getArch().equals(TINY_VLM) && b.getUsePretrained() && b.getPretrainedPath().isEmpty()
-        && !b.getDataDir().isEmpty()) {
+        && !b.getDataDir().isEmpty() && SpecPaths.whyInvalid(b.getDataDir()).isEmpty()) {
       b.setPretrainedPath(java.nio.file.Path.of(b.getDataDir(), TINY_VLM_CACHE, TINY_VLM_IMAGE_TOWER).toString());
     }
   }

@@ -1,9 +1,9 @@
 package org.aevlp.common.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,6 +12,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +44,6 @@ public final class SpecJson {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
@@ -57,7 +61,28 @@ public final class SpecJson {
    * @throws SpecException when it is not a well-formed spec
    */
   public static ParsedSpec parse(Path file) throws IOException, SpecException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    return parse(utf8Text(Files.readAllBytes(file), file.toString()), file.toString());
+  }
+
+  /**
+   * The bytes as UTF-8 text; bytes that are not UTF-8 are a spec problem naming the byte offset
+   * (Files.readString would throw a MalformedInputException that names neither file nor offset).
+   */
+  private static String utf8Text(byte[] bytes, String source) throws SpecException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw new SpecException(source, List.of(new SpecProblem(source, "not UTF-8 text: invalid byte sequence at byte "
+          + in.position())));
+    }
+    return out.flip().toString();
   }
 
   /**
@@ -67,12 +92,7 @@ public final class SpecJson {
    * @throws SpecException when it is not a well-formed spec
    */
   public static ParsedSpec parse(String json, String source) throws SpecException {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new SpecException(source, List.of(malformed(source, e)));
-    }
+    JsonNode root = readTree(json, source);
     if (root == null || !root.isObject()) {
       String found =
           root == null || root.isMissingNode()
@@ -138,9 +158,32 @@ public final class SpecJson {
     return new SpecProblem(key, rule);
   }
 
-  private static SpecProblem malformed(String source, JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return new SpecProblem(source, "malformed JSON" + where + ": " + e.getOriginalMessage());
+  /**
+   * The document's tree; null for an empty one. Read through our own parser so that every problem
+   * has a position: Jackson's limit errors (nesting depth, number length) carry none themselves.
+   */
+  private static JsonNode readTree(String json, String source) throws SpecException {
+    try (JsonParser parser = MAPPER.createParser(json)) {
+      try {
+        JsonNode root = MAPPER.readTree(parser);
+        if (root != null && parser.nextToken() != null) {
+          throw new SpecException(source, List.of(malformed(source, parser.currentTokenLocation(),
+              "trailing content after the JSON value")));
+        }
+        return root;
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        // limit errors name the Jackson setting that holds the limit; the reader needs only the limit
+        String reason = e.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+        throw new SpecException(source, List.of(malformed(source, at, reason)));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("reading JSON from a string cannot fail on I/O", e);
+    }
+  }
+
+  private static SpecProblem malformed(String source, JsonLocation at, String reason) {
+    return new SpecProblem(source, "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr()
+        + ": " + reason);
   }
 }

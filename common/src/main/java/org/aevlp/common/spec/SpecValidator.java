@@ -45,6 +45,7 @@ public final class SpecValidator {
     ProblemList p = new ProblemList();
     requirePresence(spec, p);
     checkData(spec, p);
+    checkPaths(spec, p);
     checkModel(spec, p);
     checkOptimisation(spec, p);
     checkLoss(spec, p);
@@ -116,6 +117,13 @@ public final class SpecValidator {
     if (!s.getValSetVariant().equals(CLEAN)) {
       p.add("val_set_variant",
           "must be \"clean\" (mAP is measured on clean labels), got \"" + s.getValSetVariant() + "\"");
+    }
+  }
+
+  private static void checkPaths(ExperimentSpec s, ProblemList p) {
+    for (String name : SpecPaths.FIELDS) {
+      String value = (String) s.getField(ExperimentSpec.getDescriptor().findFieldByName(name));
+      SpecPaths.whyInvalid(value).ifPresent(why -> p.add(name, "is not a valid path on this machine (" + why + ")"));
     }
   }
 

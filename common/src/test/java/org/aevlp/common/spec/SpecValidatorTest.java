@@ -31,6 +31,15 @@ class SpecValidatorTest {
     return DEFAULTS.apply(SpecJson.parse(JSON.writeValueAsString(spec), "test").spec());
   }
 
+  @Test
+  void infiniteRatesAreRefused() {
+    // JSON reads 1e400 as Infinity; a spec sent over gRPC can carry it directly
+    ExperimentSpec spec = DEFAULTS.apply(ExperimentSpec.newBuilder().setDataset("synthetic")
+        .setLr(Double.POSITIVE_INFINITY).setReg(Double.POSITIVE_INFINITY).build());
+    assertEquals(List.of(new SpecProblem("lr", "must be finite, got Infinity"),
+        new SpecProblem("reg", "must be finite, got Infinity")), VALIDATOR.problems(spec));
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"synthetic", "pascal", "coco", "nuswide", "cub"})
   void datasetAloneWithDefaultsIsValid(String dataset) throws Exception {
@@ -51,6 +60,9 @@ class SpecValidatorTest {
         Arguments.of("{\"lam\": [0.7, 0.4], \"lam_1\": 0.8}", "lam_1", "must equal lam[0] (0.7), got 0.8"),
         Arguments.of("{\"lam\": [0.7, 0.4], \"lam_2\": 0.3}", "lam_2", "must equal lam[1] (0.4), got 0.3"),
         Arguments.of("{\"grid_size\": 0}", "grid_size", "must be >= 1, got 0"),
+        Arguments.of("{\"data_dir\": \"a\\u0000b\"}", "data_dir", "is not a valid path on this machine"),
+        Arguments.of("{\"pretrained_path\": \"\\ud800x\"}", "pretrained_path",
+            "is not a valid path on this machine"),
         Arguments.of("{\"beta\": [0, 2, -2]}", "beta", "needs 4 numbers [w_0, w_max, b_0, b_max], got 3"),
         Arguments.of("{\"alpha\": [0.5, 2, 0.8]}", "alpha", "needs 4 numbers [mu_0, sigma_0, mu_max, sigma_max], got 3"),
         Arguments.of("{\"alpha\": [0.5, 0, 0.8, 0.5]}", "alpha", "sigma_0 must be > 0, got 0"),

@@ -132,6 +132,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   private final ManagerSettings settings;
   private final SpecLoader specs = SpecLoader.builtIn();
+  private final DataRoot dataRoot;
   private final Map<String, ExperimentEntry> experiments = new LinkedHashMap<>();
   private final Map<String, String> byRequestId = new HashMap<>();
   private final Deque<String> queue = new ArrayDeque<>();
@@ -143,6 +144,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   private ExperimentManager(ActorContext<Command> context, ManagerSettings settings) {
     super(context);
     this.settings = settings;
+    this.dataRoot = DataRoot.of(settings.runner().dataDir());
   }
 
   /**
@@ -279,6 +281,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   private ExperimentSpec admit(ExperimentSpec submitted) throws SpecException {
     ExperimentSpec spec = specs.resolve(submitted, "submitted spec");
     ExperimentRunner.requireSupported(spec);
+    dataRoot.check(spec);
     Optional<Path> dataDir = settings.runner().dataDir()
         .or(() -> spec.getDataDir().isEmpty() ? Optional.empty() : Optional.of(Path.of(spec.getDataDir())));
     if (dataDir.isEmpty()) {

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * How a runner behaves.
  *
- * @param dataDir where the coordinator finds the dataset's label files; empty: the spec's data_dir
+ * @param dataDir where the coordinator finds the dataset's label files; empty: the spec's data_dir.
+ *     Also the data root: submitted specs may name data_dir and pretrained_path only under it
+ *     ({@link org.aevlp.coordinator.experiments.DataRoot}); empty: any path
  * @param pauseTimeout how long a run may wait without any live worker before it fails
  * @param maxAttempts attempts at one micro-batch (on different workers) before the run fails
  * @param predictChunk samples per prediction request during evaluation
