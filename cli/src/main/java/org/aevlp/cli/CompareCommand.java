@@ -16,6 +16,8 @@ import org.aevlp.cli.client.ExitCode;
 import org.aevlp.cli.client.ExperimentClient;
 import org.aevlp.cli.client.ExperimentFollower;
 import org.aevlp.cli.client.ProgressRenderer;
+import org.aevlp.common.grpc.GrpcSecurity;
+import org.aevlp.common.grpc.TlsFiles;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecJson;
@@ -259,8 +261,8 @@ final class CompareCommand implements Callable<Integer> {
       stderr.flush();
       return Optional.empty();
     }
-    try (cluster; ExperimentClient client = ExperimentClient.connect(cluster.coordinatorTarget(), Optional.empty(),
-        Optional.empty())) {
+    try (cluster; ExperimentClient client = ExperimentClient.connect(cluster.coordinatorTarget(),
+        GrpcSecurity.none())) {
       stdout.printf("embedded cluster: %d workers%s; run store %s%n", workers,
           cluster.labelerPort().map(p -> " + labeler").orElse(""), runDir.toAbsolutePath());
       return Optional.of(submitAndFollow(client, runs));
@@ -268,13 +270,9 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private Optional<List<CompareTable.Finished>> runRemote(List<ComparePlan.Run> runs) throws IOException {
-    Optional<String> token;
-    if (tokenFile != null) {
-      token = Optional.of(Files.readString(tokenFile, StandardCharsets.UTF_8).strip()).filter(t -> !t.isEmpty());
-    } else {
-      token = Optional.ofNullable(System.getenv("AEVLP_TOKEN")).map(String::strip).filter(t -> !t.isEmpty());
-    }
-    try (ExperimentClient client = ExperimentClient.connect(coordinator, Optional.ofNullable(tlsCa), token)) {
+    GrpcSecurity security = GrpcSecurity.load(Optional.ofNullable(tlsCa).map(TlsFiles::client),
+        Optional.ofNullable(tokenFile), System.getenv());
+    try (ExperimentClient client = ExperimentClient.connect(coordinator, security)) {
       stdout.println("coordinator " + coordinator);
       return Optional.of(submitAndFollow(client, runs));
     }
