@@ -7,6 +7,9 @@ import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.labeler.vlm.PretrainOptions;
+import org.aevlp.labeler.vlm.PretrainProgress;
+import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.proto.v1.ExperimentSpec;
 
 /** The small synthetic dataset and specs the cluster tests train on (seconds per epoch on 2 cores). */
@@ -18,7 +21,41 @@ final class ClusterTestData {
    */
   static final SyntheticSpec DATA = new SyntheticSpec(7, 600, 200, 0, 64, 10, 1, 1, 0.45, 0.65, 0.05, 0);
 
+  /**
+   * For runs with pseudo-labels: like {@link #DATA} but with one to three objects per image (so there
+   * are unobserved positives for pseudo-labels to find, and recall is defined) and 512 captioned
+   * images to pretrain the labeler's tiny VLM on.
+   */
+  static final SyntheticSpec PL_DATA = new SyntheticSpec(7, 600, 200, 512, 64, 10, 1, 3, 0.3, 0.5, 0.05, 0);
+
+  /** Epochs of tiny-VLM pretraining: enough for pseudo-labels better than none, in seconds. */
+  static final int VLM_EPOCHS = 4;
+
   private ClusterTestData() {}
+
+  /** Generates {@link #PL_DATA} under {@code dir} unless it is there. */
+  static Path plDataset(Path dir) throws IOException, InterruptedException {
+    if (!Files.exists(dir.resolve("formatted_train_images.npy"))) {
+      new SyntheticDatasetGenerator(2).generate(dir, PL_DATA, done -> { });
+    }
+    return dir;
+  }
+
+  /** Pretrains the labeler's tiny VLM on the captioned images of {@code data} into {@code dir}. */
+  static Path tinyVlm(Path data, Path dir) throws IOException {
+    PretrainedVlm.loadOrTrain(dir, data.resolve(SyntheticDatasetGenerator.CAPTIONS_DIR),
+        PretrainOptions.defaults().withEpochs(VLM_EPOCHS).withBatchSize(64), PretrainProgress.NONE).close();
+    return dir;
+  }
+
+  /** GPR loss with DAMP pseudo-labels from a labeler, quarter-width ResNet-18 from scratch. */
+  static String pseudoLabelSpecJson(Path data, int epochs) {
+    return """
+        {"name": "cluster-pl-test", "dataset": "synthetic", "data_dir": "%s", "arch": "resnet18-narrow",
+         "use_pretrained": false, "image_size": 64, "bsize": 16, "num_epochs": %d, "lr": 1e-3, "lr_mult": 1,
+         "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "early_stop": false, "seed": 1200}
+        """.formatted(data.toAbsolutePath(), epochs);
+  }
 
   /** Generates the dataset under {@code dir} unless it is there. */
   static Path dataset(Path dir) throws IOException, InterruptedException {
