@@ -45,6 +45,8 @@ public final class LabelerDiscovery extends AbstractBehavior<LabelerDiscovery.Ev
 
   private LabelerDiscovery(ActorContext<Event> context, LabelerDirectory directory) {
     super(context);
+    // named after this class: behind Behaviors.withTimers the default would be a Pekko class, logged at WARN only
+    context.setLoggerName(LabelerDiscovery.class);
     this.directory = directory;
     this.answers = context.messageAdapter(LabelerEndpoint.class, Answered::new);
     context.getSystem().receptionist().tell(Receptionist.subscribe(LabelerProtocol.LABELER_SERVICE,
