@@ -90,6 +90,9 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(names = "--pause-timeout", paramLabel = "SECONDS", description = "Fail a run when no worker is live for this long (default: ${DEFAULT-VALUE}).")
   long pauseTimeoutSeconds = 600;
 
+  @Option(names = "--answer-timeout", paramLabel = "SECONDS", description = "Take a worker out as hung when it has not answered one command (a micro-batch, a state copy, a prediction chunk) for this long; its share is re-run elsewhere (default: ${DEFAULT-VALUE}).")
+  long answerTimeoutSeconds = 600;
+
   @Option(names = "--workers-to-start", paramLabel = "N", description = "Ready workers needed before a run's first step (default: ${DEFAULT-VALUE}).")
   int workersToStart = 1;
 
@@ -113,8 +116,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       }
       parsed.get().warnings().forEach(w -> err.println("warning: " + w));
     }
-    if (pauseTimeoutSeconds < 1 || workersToStart < 1) {
-      throw new ParameterException(spec.commandLine(), "--pause-timeout and --workers-to-start must be >= 1");
+    if (pauseTimeoutSeconds < 1 || workersToStart < 1 || answerTimeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--pause-timeout, --answer-timeout and --workers-to-start must be >= 1");
     }
     ClusterNodes.Discovery mode;
     ClusterNodeConfig node;
@@ -128,7 +132,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     RunnerSettings settings = RunnerSettings.defaults(Optional.ofNullable(dataDir))
         .withPauseTimeout(Duration.ofSeconds(pauseTimeoutSeconds))
-        .withWorkersToStart(workersToStart);
+        .withWorkersToStart(workersToStart)
+        .withAnswerTimeout(Duration.ofSeconds(answerTimeoutSeconds));
     TelemetrySettings metrics;
     try {
       metrics = TelemetrySettings.forThisHost("coordinator", metricsPort);

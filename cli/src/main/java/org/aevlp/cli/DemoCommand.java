@@ -113,7 +113,7 @@ final class DemoCommand implements Callable<Integer> {
           epochs == null ? OptionalInt.empty() : OptionalInt.of(epochs));
       parsed.warnings().forEach(w -> err.println("warning: " + w));
       aevlp = parsed.spec();
-      baseline = aevlp.toBuilder().setName(aevlp.getName() + "-an").setLoss(SpecVocabulary.AN_LOSS).setUsePl(false)
+      baseline = aevlp.toBuilder().setName(aevlp.getDataset() + "-an").setLoss(SpecVocabulary.AN_LOSS).setUsePl(false)
           .build();
     } catch (SpecException e) {
       err.println("aevlp demo: " + e.getMessage());

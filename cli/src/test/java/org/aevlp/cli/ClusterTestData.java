@@ -3,14 +3,23 @@ package org.aevlp.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
+import org.aevlp.common.runs.RunResult;
+import org.aevlp.common.runs.RunState;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
+import org.aevlp.coordinator.runner.RunListener;
+import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.labeler.vlm.PretrainOptions;
 import org.aevlp.labeler.vlm.PretrainProgress;
 import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.proto.v1.ExperimentSpec;
+import org.aevlp.worker.actor.NetworkReplicaFactory;
+import org.aevlp.worker.actor.WorkerSettings;
 
 /** The small synthetic dataset and specs the cluster tests train on (seconds per epoch on 2 cores). */
 final class ClusterTestData {
@@ -93,5 +102,34 @@ final class ClusterTestData {
       sum += (double) positives / test.size();
     }
     return 100 * sum / test.numClasses();
+  }
+
+  /** Test mAP of {@code json} trained by two workers in this JVM with nothing going wrong. */
+  static double uninterruptedMap(Path runs, String json) throws Exception {
+    try (LoopbackCluster cluster = LoopbackCluster.start(runs,
+        RunnerSettings.defaults(Optional.empty()).withWorkersToStart(2))) {
+      cluster.addLocalWorkers(2, WorkerSettings.of(Optional.empty(), List.of()), new NetworkReplicaFactory("cpu"));
+      CoordinatorNode.Outcome outcome = cluster.run("reference", spec(json), RunListener.NONE)
+          .get(10, TimeUnit.MINUTES);
+      if (outcome.state() != RunState.COMPLETED) {
+        throw new AssertionError("the uninterrupted reference run ended " + outcome.state() + ": " + outcome.reason());
+      }
+      return outcome.result().map(RunResult::testMap).orElseThrow();
+    }
+  }
+
+  /** Waits until the process's log contains {@code text}; fails when it ends first or time is up. */
+  static void awaitLine(ChildJvm process, String text, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(process.log()) && Files.readString(process.log()).contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("process ended before printing '" + text + "':\n" + Files.readString(process.log()));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no '" + text + "' within " + seconds + " s:\n" + Files.readString(process.log()));
   }
 }

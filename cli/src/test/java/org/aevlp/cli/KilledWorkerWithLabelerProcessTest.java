@@ -2,7 +2,6 @@ package org.aevlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -91,13 +90,13 @@ class KilledWorkerWithLabelerProcessTest {
         "--vlm-dir", vlm.toString(), "--port", Integer.toString(LoopbackCluster.freePort()), "--seed-nodes", seed,
         "--actors", "1", "--metrics-port", "0"), 1, temp.resolve("labeler.log"));
     // the workers wait for a labeler only so long: let it load its VLM and join first
-    awaitLine(labeler, "joined the cluster", 120);
+    ClusterTestData.awaitLine(labeler, "joined the cluster", 120);
     List<String> worker = List.of("worker", "--seed-nodes", seed, "--threads", "1", "--decoder-threads", "1",
         "--metrics-port", "0");
     survivor = ChildJvm.start(worker, 1, temp.resolve("worker-1.log"));
     victim = ChildJvm.start(worker, 1, temp.resolve("worker-2.log"));
 
-    awaitLine(coordinator, "epoch 1/" + EPOCHS + " step 10/", 300);
+    ClusterTestData.awaitLine(coordinator, "epoch 1/" + EPOCHS + " step 10/", 300);
     LocalTime killedAt = LocalTime.now();
     victim.kill();
     int exit = coordinator.waitFor(600);
@@ -152,19 +151,5 @@ class KilledWorkerWithLabelerProcessTest {
       assertEquals(RunState.COMPLETED, outcome.state(), outcome.reason());
       return outcome.result().map(RunResult::testMap).orElseThrow();
     }
-  }
-
-  private static void awaitLine(ChildJvm process, String text, long seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(process.log()) && Files.readString(process.log()).contains(text)) {
-        return;
-      }
-      if (!process.isAlive()) {
-        fail("process ended before printing '" + text + "':\n" + Files.readString(process.log()));
-      }
-      Thread.sleep(100);
-    }
-    fail("no '" + text + "' within " + seconds + " s:\n" + Files.readString(process.log()));
   }
 }

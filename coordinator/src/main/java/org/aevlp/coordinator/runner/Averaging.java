@@ -58,6 +58,16 @@ final class Averaging extends Operation {
   }
 
   @Override
+  Set<ActorRef<Command>> awaited() {
+    if (averageKey != null) {
+      return Set.copyOf(awaitingLoad);
+    }
+    Set<ActorRef<Command>> waiting = new LinkedHashSet<>(keys.keySet());
+    waiting.removeAll(published);
+    return waiting;
+  }
+
+  @Override
   void onWorkerLost(ActorRef<Command> worker) {
     String key = keys.remove(worker);
     if (key != null) {

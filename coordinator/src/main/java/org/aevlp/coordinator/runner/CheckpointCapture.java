@@ -1,7 +1,9 @@
 package org.aevlp.coordinator.runner;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.List;
+import java.util.Set;
 import org.aevlp.common.cluster.TensorKeys;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
 import org.aevlp.common.cluster.WorkerProtocol.PublishState;
@@ -52,8 +54,13 @@ final class CheckpointCapture extends Operation {
       runner.operationFinished();
       written.accept(ref);
     } catch (IOException e) {
-      runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + e.getMessage());
+      runner.operationFailed("cannot write a checkpoint in epoch " + runner.epoch() + ": " + describe(e));
     }
+  }
+
+  @Override
+  Set<ActorRef<Command>> awaited() {
+    return Set.of(source);
   }
 
   @Override
@@ -66,5 +73,15 @@ final class CheckpointCapture extends Operation {
         start();
       }
     }
+  }
+
+  /** File-system errors carry only the path as their message; say what happened to it. */
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException fs) {
+      String what = fs.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+          .toLowerCase(java.util.Locale.ROOT);
+      return what + " (" + fs.getFile() + ")" + (fs.getReason() == null ? "" : ": " + fs.getReason());
+    }
+    return e.getMessage();
   }
 }

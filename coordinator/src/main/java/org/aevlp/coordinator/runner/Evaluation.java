@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
 import org.aevlp.common.cluster.WorkerProtocol.EvalSplit;
@@ -103,6 +104,11 @@ final class Evaluation extends Operation {
       scores[index] = values;
       remaining--;
     }
+  }
+
+  @Override
+  Set<ActorRef<Command>> awaited() {
+    return Set.copyOf(inFlight.keySet());
   }
 
   @Override

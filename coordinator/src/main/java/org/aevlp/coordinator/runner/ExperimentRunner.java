@@ -86,6 +86,9 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   /** The pause that started with this serial lasted too long. */
   record PauseExpired(long serial) implements Message {}
 
+  /** Time to look whether the running operation waits too long for a worker. */
+  enum WatchdogTick implements Message { INSTANCE }
+
   /**
    * Stop at the next step boundary: the running operation finishes, then the run ends as
    * CANCELLED. Checkpoints already written are kept.
@@ -141,6 +144,8 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   private String lastWorkerFailure = "";
   private long serial;
   private Optional<String> cancelReason = Optional.empty();
+  private Operation watched;
+  private long watchedSinceNanos;
   private final long startMillis;
 
   private ExperimentRunner(ActorContext<Message> context, TimerScheduler<Message> timers, RunnerInputs inputs) {
@@ -256,6 +261,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
       Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(unreachable,
           ClusterEvent.UnreachableMember.class));
       ExperimentRunner runner = new ExperimentRunner(context, timers, inputs);
+      timers.startTimerWithFixedDelay("watchdog", WatchdogTick.INSTANCE, watchdogPeriod(inputs.settings()));
       runner.startPause("waiting for a worker to join");
       return runner;
     }));
@@ -270,6 +276,7 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
         .onMessage(NodeUnreachable.class, this::onUnreachable)
         .onMessage(PauseExpired.class, this::onPauseExpired)
         .onMessage(Cancel.class, this::onCancel)
+        .onMessage(WatchdogTick.class, tick -> onWatchdog())
         .build();
   }
 
@@ -406,6 +413,39 @@ public final class ExperimentRunner extends AbstractBehavior<ExperimentRunner.Me
   }
 
   // ---- the driver ----------------------------------------------------------------------------
+
+  /**
+   * Takes out the workers an operation has waited for longer than the answer timeout: alive for
+   * the failure detector (heartbeats flow) but not answering, e.g. a hung compute thread. They stay
+   * marked broken until they leave the cluster, so they are not prepared again.
+   */
+  private Behavior<Message> onWatchdog() {
+    if (current != watched) {
+      watched = current;
+      watchedSinceNanos = System.nanoTime();
+      return this;
+    }
+    if (current == null || System.nanoTime() - watchedSinceNanos < settings.answerTimeout().toNanos()) {
+      return this;
+    }
+    watchedSinceNanos = System.nanoTime();
+    String why = "no answer within " + seconds(settings.answerTimeout()) + " s (hung?)";
+    for (ActorRef<Command> worker : current.awaited()) {
+      if (workers.containsKey(worker)) {
+        lose(worker, why);
+        workers.put(worker, WorkerStatus.BROKEN);
+        lastWorkerFailure = "worker " + worker.path() + ": " + why;
+      }
+    }
+    return advance();
+  }
+
+  private static Duration watchdogPeriod(RunnerSettings settings) {
+    Duration quarter = settings.answerTimeout().dividedBy(4);
+    Duration floor = Duration.ofMillis(50);
+    Duration ceiling = Duration.ofSeconds(5);
+    return quarter.compareTo(floor) < 0 ? floor : quarter.compareTo(ceiling) > 0 ? ceiling : quarter;
+  }
 
   private Behavior<Message> onCancel(Cancel cancel) {
     if (cancelReason.isEmpty()) {

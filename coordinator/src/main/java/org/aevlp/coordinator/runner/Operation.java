@@ -1,5 +1,6 @@
 package org.aevlp.coordinator.runner;
 
+import java.util.Set;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
 import org.aevlp.common.cluster.WorkerProtocol.Reply;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,4 +29,7 @@ abstract class Operation {
    * unfinished share on the remaining ones, if any.
    */
   abstract void onWorkerLost(ActorRef<Command> worker);
+
+  /** The workers whose answer the operation still waits for (the runner's watchdog uses it). */
+  abstract Set<ActorRef<Command>> awaited();
 }

@@ -67,6 +67,11 @@ final class StateCopy extends Operation {
   }
 
   @Override
+  Set<ActorRef<Command>> awaited() {
+    return loading ? Set.copyOf(newcomers) : source == null ? Set.of() : Set.of(source);
+  }
+
+  @Override
   void onWorkerLost(ActorRef<Command> worker) {
     if (newcomers.remove(worker)) {
       finishIfDone();

@@ -39,6 +39,11 @@ final class StateLoad extends Operation {
   }
 
   @Override
+  Set<ActorRef<Command>> awaited() {
+    return Set.copyOf(awaiting);
+  }
+
+  @Override
   void onWorkerLost(ActorRef<Command> worker) {
     if (awaiting.remove(worker)) {
       finishIfDone();

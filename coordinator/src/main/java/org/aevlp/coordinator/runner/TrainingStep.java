@@ -102,6 +102,20 @@ final class TrainingStep extends Operation {
   }
 
   @Override
+  Set<ActorRef<Command>> awaited() {
+    if (reducedKey != null) {
+      return Set.copyOf(awaitingApply);
+    }
+    Set<ActorRef<Command>> waiting = new HashSet<>();
+    for (int slot = 0; slot < slots.size(); slot++) {
+      if (results[slot] == null) {
+        waiting.add(assigned.get(slot));
+      }
+    }
+    return waiting;
+  }
+
+  @Override
   void onWorkerLost(ActorRef<Command> worker) {
     appliers.remove(worker);
     if (reducedKey != null) {

@@ -43,6 +43,22 @@ public final class FakeWorker {
   /** As above, taking {@code computeMillis} per micro-batch (blocking, like a real worker's thread). */
   public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal,
       Predicate<RunMicroBatch> dies, long computeMillis) {
+    return create(store, classes, journal, computeMillis, new Faults(dies, m -> false, p -> false));
+  }
+
+  /**
+   * What goes wrong with a fake worker.
+   *
+   * @param dies stop silently (like a killed JVM) on the first micro-batch this accepts
+   * @param hangs never answer the micro-batches this accepts, while staying alive (a hung thread)
+   * @param diesOnPublish stop silently on the first state publication this accepts
+   */
+  public record Faults(Predicate<RunMicroBatch> dies, Predicate<RunMicroBatch> hangs,
+      Predicate<PublishState> diesOnPublish) {}
+
+  /** A fake worker with the given faults. */
+  public static Behavior<Command> create(TensorStore store, int classes, Queue<String> journal, long computeMillis,
+      Faults faults) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.WORKER_SERVICE, context.getSelf()));
       String name = context.getSelf().path().name();
@@ -53,7 +69,11 @@ public final class FakeWorker {
             return Behaviors.same();
           })
           .onMessage(RunMicroBatch.class, m -> {
-            if (dies.test(m)) {
+            if (faults.hangs().test(m)) {
+              journal.add(name + " hangs at " + m.epoch() + "/" + m.step() + "/" + m.slot());
+              return Behaviors.same();
+            }
+            if (faults.dies().test(m)) {
               journal.add(name + " dies at " + m.epoch() + "/" + m.step() + "/" + m.slot());
               return Behaviors.stopped();
             }
@@ -73,6 +93,10 @@ public final class FakeWorker {
             return Behaviors.same();
           })
           .onMessage(PublishState.class, m -> {
+            if (faults.diesOnPublish().test(m)) {
+              journal.add(name + " dies at publish " + m.part());
+              return Behaviors.stopped();
+            }
             journal.add(name + " publish " + m.part());
             store.put(m.tensorKey(), new float[] {1, 2, 3, 4});
             m.replyTo().tell(new StatePublished(m.experimentId(), context.getSelf(), m.part(), m.tensorKey()));
