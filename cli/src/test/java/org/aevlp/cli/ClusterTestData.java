@@ -57,13 +57,21 @@ final class ClusterTestData {
     return dir;
   }
 
-  /** GPR loss with DAMP pseudo-labels from a labeler, quarter-width ResNet-18 from scratch. */
-  static String pseudoLabelSpecJson(Path data, int epochs) {
+  /**
+   * GPR loss with DAMP pseudo-labels from a labeler, fine-tuning the labeler's own tiny-VLM image
+   * tower (in {@code vlm}), which learns well above chance in a few epochs where a network from
+   * scratch stays near it. The tower has no BatchNorm and {@code reg} is 0 (the only term of the
+   * loss that is not a per-sample mean), so the gradient of a global batch does not depend on how
+   * it is cut into micro-batches: runs with different worker counts differ by float summation
+   * order only (DESIGN §3.6).
+   */
+  static String pseudoLabelSpecJson(Path data, Path vlm, int epochs) {
     return """
-        {"name": "cluster-pl-test", "dataset": "synthetic", "data_dir": "%s", "arch": "resnet18-narrow",
-         "use_pretrained": false, "image_size": 64, "bsize": 16, "num_epochs": %d, "lr": 1e-3, "lr_mult": 1,
-         "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "early_stop": false, "seed": 1200}
-        """.formatted(data.toAbsolutePath(), epochs);
+        {"name": "cluster-pl-test", "dataset": "synthetic", "data_dir": "%s", "arch": "tiny-vlm",
+         "use_pretrained": true, "pretrained_path": "%s", "image_size": 64, "bsize": 16, "num_epochs": %d,
+         "lr": 1e-3, "lr_mult": 10, "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "reg": 0,
+         "early_stop": false, "seed": 1200}
+        """.formatted(data.toAbsolutePath(), vlm.resolve(PretrainedVlm.IMAGE_TOWER_FILE).toAbsolutePath(), epochs);
   }
 
   /** Generates the dataset under {@code dir} unless it is there. */

@@ -11,7 +11,10 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.aevlp.common.data.FormattedSpmlLoader;
+import org.aevlp.common.data.SplitOptions;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
@@ -43,15 +46,20 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The uninterrupted run is embedded in the test JVM (coordinator, two workers and a
  * LabelerServer, the workers given its address) to save four JVM start-ups: the pseudo-labels are
- * a function of (sample, epoch, seed) and the VLM, so where the labeler runs does not change them.
- * The tolerance has the same reason as {@link KilledWorkerProcessTest}'s: after the kill each
- * global batch is one micro-batch of 16 on one replica instead of two of 8, so BatchNorm's batch
- * statistics and the trajectory differ; the run-to-run spread of such small from-scratch runs is a
- * few mAP points, doubled.
+ * a function of (sample, epoch, seed) and the VLM, so where the labeler runs does not change them
+ * (both runs report the same pseudo-label precision and recall).
+ *
+ * <p>Why the tolerance can be tight: the spec fine-tunes the tiny VLM's image tower, which has no
+ * BatchNorm, with {@code reg} 0 ({@link ClusterTestData#pseudoLabelSpecJson}), so one worker taking
+ * a whole global batch after the kill, or re-running the victim's micro-batch, yields the same
+ * mean gradient up to float summation order (DESIGN §3.6). Adam amplifies those last-bit
+ * differences over 90 steps; measured gaps were about 0.5 mAP points, and {@link #MAP_TOLERANCE}
+ * leaves room for that six times over. The reference run must also be well above chance, or the
+ * comparison would say nothing.
  */
 class KilledWorkerWithLabelerProcessTest {
 
-  static final double MAP_TOLERANCE = 10.0;
+  static final double MAP_TOLERANCE = 3.0;
   static final int EPOCHS = 3;
 
   /** Failure detector (3 s of silence) plus the split-brain resolver's 2 s, with room for a loaded machine. */
@@ -77,7 +85,7 @@ class KilledWorkerWithLabelerProcessTest {
     long start = System.nanoTime();
     Path data = ClusterTestData.plDataset(temp.resolve("data"));
     Path vlm = ClusterTestData.tinyVlm(data, temp.resolve("vlm"));
-    String json = ClusterTestData.pseudoLabelSpecJson(data, EPOCHS);
+    String json = ClusterTestData.pseudoLabelSpecJson(data, vlm, EPOCHS);
     Path specFile = Files.writeString(temp.resolve("spec.json"), json);
     int port = LoopbackCluster.freePort();
     String seed = "127.0.0.1:" + port;
@@ -128,12 +136,16 @@ class KilledWorkerWithLabelerProcessTest {
     double killedMap = run.result().orElseThrow().testMap();
 
     double uninterrupted = uninterruptedMap(json, data, vlm);
-    System.out.printf(Locale.ROOT, "kill noticed after %.1f s; test mAP after the kill %.2f, uninterrupted %.2f;"
+    double chance = ClusterTestData.chanceMap(
+        FormattedSpmlLoader.load(data, SplitOptions.of(0.2, 1200), OptionalInt.empty()).test());
+    System.out.printf(Locale.ROOT, "kill noticed after %.1f s; test mAP after the kill %.2f, uninterrupted %.2f,"
+            + " chance %.2f;"
             + " re-run micro-batches %d; pseudo-labels %s; data + VLM + 4-JVM run %.0f s, total %.0f s%n",
-        detectionSeconds, killedMap, uninterrupted,
+        detectionSeconds, killedMap, uninterrupted, chance,
         counts.stream().mapToInt(EpochSampleCount::microbatchesRerun).sum(),
         epochs.stream().map(e -> String.format(Locale.ROOT, "P %.1f R %.1f", e.plPrecision(), e.plRecall())).toList(),
         clusterSeconds, (System.nanoTime() - start) / 1e9);
+    assertTrue(uninterrupted > chance + 5, "the reference run learned: mAP " + uninterrupted + ", chance " + chance);
     assertEquals(uninterrupted, killedMap, MAP_TOLERANCE);
   }
 

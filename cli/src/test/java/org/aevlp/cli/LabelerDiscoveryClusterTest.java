@@ -65,7 +65,7 @@ class LabelerDiscoveryClusterTest {
         cluster.addLocalWorkers(2, WorkerSettings.of(Optional.empty(), List.of()), new NetworkReplicaFactory("cpu"));
 
         CoordinatorNode.Outcome outcome = cluster.run("discovered",
-            ClusterTestData.spec(ClusterTestData.pseudoLabelSpecJson(data, 1)), RunListener.NONE)
+            ClusterTestData.spec(ClusterTestData.pseudoLabelSpecJson(data, vlm, 1)), RunListener.NONE)
             .get(10, TimeUnit.MINUTES);
         assertEquals(RunState.COMPLETED, outcome.state(), outcome.reason());
         assertTrue(labeler.batcher().batchCount() > 0, "the discovered labeler computed the pseudo-labels");
@@ -95,9 +95,10 @@ class LabelerDiscoveryClusterTest {
         RunnerSettings.defaults(Optional.empty()).withWorkersToStart(1).withPauseTimeout(Duration.ofSeconds(2)))) {
       cluster.addLocalWorkers(1, WorkerSettings.of(Optional.empty(), List.of())
           .withLabelerDiscoveryWait(Duration.ofSeconds(1)), new NetworkReplicaFactory("cpu"));
-      CoordinatorNode.Outcome outcome = cluster.run("no-labeler",
-          ClusterTestData.spec(ClusterTestData.pseudoLabelSpecJson(data, 1)), RunListener.NONE)
-          .get(5, TimeUnit.MINUTES);
+      CoordinatorNode.Outcome outcome = cluster.run("no-labeler", ClusterTestData.spec("""
+          {"dataset": "synthetic", "data_dir": "%s", "arch": "resnet18-narrow", "use_pretrained": false,
+           "image_size": 32, "bsize": 16, "num_epochs": 1, "loss": "gpr_loss", "use_pl": true, "seed": 3}
+          """.formatted(data.toAbsolutePath())), RunListener.NONE).get(5, TimeUnit.MINUTES);
       assertEquals(RunState.FAILED, outcome.state(), outcome.reason());
       assertTrue(outcome.reason().contains("no labeler is known"), outcome.reason());
     }
