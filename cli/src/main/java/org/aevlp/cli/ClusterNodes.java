@@ -35,9 +35,14 @@ public final class ClusterNodes {
 
   /** An actor system for {@code node}, joined to its cluster as {@code discovery} says. */
   public static ActorSystem<Void> start(ClusterNodeConfig node, Discovery discovery) {
+    return start(node, discovery, ConfigFactory.empty());
+  }
+
+  /** As {@link #start(ClusterNodeConfig, Discovery)}, with {@code extra} settings of the node's role. */
+  public static ActorSystem<Void> start(ClusterNodeConfig node, Discovery discovery, Config extra) {
     Config overrides = discovery == Discovery.KUBERNETES
-        ? ConfigFactory.parseResources("aevlp-kubernetes.conf").resolve()
-        : ConfigFactory.empty();
+        ? ConfigFactory.parseResources("aevlp-kubernetes.conf").resolve().withFallback(extra)
+        : extra;
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), ClusterNodeConfig.SYSTEM_NAME, node.toConfig(overrides));
     if (discovery == Discovery.KUBERNETES) {

@@ -8,8 +8,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * Ends a worker node when the coordinator leaves the cluster: the worker process exits, and its
- * supervisor (a shell, a StatefulSet) starts it again to join the next coordinator. A coordinator
+ * Ends a worker or labeler node when the coordinator leaves the cluster: the process exits, and its
+ * supervisor (a shell, a StatefulSet, a Deployment) starts it again to join the next coordinator. A coordinator
  * that dies without leaving has the same effect through the split-brain resolver, which downs the
  * side without the oldest coordinator.
  */
@@ -23,7 +23,7 @@ final class CoordinatorWatch {
           ClusterEvent.MemberRemoved.class));
       return Behaviors.receiveMessage(removed -> {
         if (removed.member().hasRole(ClusterNodeConfig.COORDINATOR_ROLE)) {
-          context.getLog().info("coordinator {} left the cluster; this worker node stops",
+          context.getLog().info("coordinator {} left the cluster; this node stops",
               removed.member().address());
           context.getSystem().terminate();
         }

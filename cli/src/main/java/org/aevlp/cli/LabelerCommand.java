@@ -1,22 +1,33 @@
 package org.aevlp.cli;
 
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.telemetry.Telemetry;
 import org.aevlp.common.telemetry.TelemetrySettings;
 import org.aevlp.labeler.scorer.Scorer;
 import org.aevlp.labeler.service.LabelerDataset;
+import org.aevlp.labeler.service.LabelerEndpointActor;
+import org.aevlp.labeler.service.LabelerPool;
 import org.aevlp.labeler.service.LabelerServer;
 import org.aevlp.labeler.service.LabelerSettings;
 import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.service.ScorerChoice;
 import org.aevlp.labeler.service.ScorerFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +45,11 @@ import picocli.CommandLine.Spec;
       "Run the DAMP labeler service: gRPC LabelerService (+ health, reflection) in front of a pool of "
           + "labeler actors with dynamic batching and a view-embedding cache; Prometheus metrics at /metrics.",
       "Runs until interrupted (Ctrl-C, SIGTERM), then shuts down gracefully.",
+      "With --seed-nodes (or --discovery kubernetes) it also joins the Pekko cluster as role labeler and registers "
+          + "its gRPC endpoint (--host:--port) with the Receptionist: workers started without --labeler find it "
+          + "there. Like a worker, a labeler in a cluster stops when the coordinator leaves (or it is cut off from "
+          + "it and downed): the process exits with 0 and its supervisor restarts it to join the next cluster. "
+          + "Without those options it is a standalone server that workers reach with --labeler.",
       "`aevlp labeler pretrain` trains the built-in tiny VLM the synthetic dataset's labeler uses."
     })
 final class LabelerCommand implements Callable<Integer> {
@@ -42,6 +58,18 @@ final class LabelerCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "P", description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 50061;
+
+  @Option(names = "--seed-nodes", split = ",", paramLabel = "HOST:PORT", description = "Join the cluster through these seed nodes (e.g. the coordinator's --host:--port) as role labeler.")
+  List<String> seedNodes = new ArrayList<>();
+
+  @Option(names = "--discovery", paramLabel = "MODE", description = "seed-nodes (joins only with --seed-nodes) or kubernetes (Cluster Bootstrap; default: ${DEFAULT-VALUE}).")
+  String discovery = "seed-nodes";
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Address other nodes reach this one at, for the cluster and, with --port, the gRPC endpoint workers discover (default: ${DEFAULT-VALUE}).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--cluster-port", paramLabel = "PORT", description = "Cluster (remoting) port when joining a cluster (0: any free port; default: ${DEFAULT-VALUE}).")
+  int clusterPort = 0;
 
   @Option(names = "--dataset", paramLabel = "ID", description = "Dataset id (synthetic, pascal, coco, nuswide, cub); required to serve.")
   String dataset;
@@ -98,6 +126,7 @@ final class LabelerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--data-dir: required to serve (e.g. --data-dir data/synthetic)");
     }
     LabelerSettings settings = settings();
+    Optional<ClusterMembership> membership = membership();
     LabelerDataset loaded;
     try {
       loaded = LabelerDataset.load(dataset, dataDir);
@@ -124,29 +153,88 @@ final class LabelerCommand implements Callable<Integer> {
     }
     try (Scorer running = built;
         Telemetry telemetry = Telemetry.start(TelemetrySettings.of("labeler", instanceName(), metricsPort))) {
-      LabelerServer server = LabelerServer.start(settings, running, List.of(loaded), telemetry.registry());
-      Thread shutdown = new Thread(server::close, "aevlp-labeler-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdown);
+      ActorSystem<Void> system = null;
+      if (membership.isPresent()) {
+        try {
+          system = ClusterNodes.start(membership.get().node(), membership.get().mode(), ConfigFactory.parseString(
+              LabelerPool.DISPATCHER + ".thread-pool-executor.fixed-pool-size = " + settings.actors()));
+        } catch (RuntimeException e) {
+          err.println("aevlp labeler: cannot start the cluster node on " + host + ":" + clusterPort
+              + " (--cluster-port): " + ClusterNodes.rootCause(e));
+          return 1;
+        }
+      }
       try {
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "aevlp labeler: serving %s (%d training images, %d classes) with scorer %s on port %d;"
-                + " metrics on port %d at /metrics%n",
-            loaded.id(), loaded.size(), loaded.numClasses(), running.name(), server.port(), telemetry.port());
-        out.flush();
-        server.awaitTermination();
-        return 0;
-      } catch (InterruptedException e) {
-        // interrupted by whoever runs the command: stop like after a signal
-        Thread.currentThread().interrupt();
-        return 0;
+        return serve(settings, running, loaded, telemetry, system);
       } finally {
-        // After a signal the hook is closing the server: this waits for it before the scorer closes.
-        server.close();
-        removeHook(shutdown);
+        if (system != null) {
+          system.terminate();
+          system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
       }
     } catch (IOException e) {
       err.println("aevlp labeler: cannot start: " + e.getMessage());
       return 1;
+    } catch (ExecutionException | TimeoutException e) {
+      err.println("aevlp labeler: the cluster node did not stop cleanly: " + e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /**
+   * Serves until interrupted or, in a cluster, until the node stops ({@link CoordinatorWatch}, or
+   * downed by the split-brain resolver); {@code system} null: standalone.
+   */
+  private int serve(LabelerSettings settings, Scorer scorer, LabelerDataset loaded, Telemetry telemetry,
+      ActorSystem<Void> system) throws IOException {
+    LabelerServer server = system == null
+        ? LabelerServer.start(settings, scorer, List.of(loaded), telemetry.registry())
+        : LabelerServer.start(settings, scorer, List.of(loaded), telemetry.registry(), system);
+    Thread shutdown = new Thread(server::close, "aevlp-labeler-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "aevlp labeler: serving %s (%d training images, %d classes) with scorer %s on port %d;"
+              + " metrics on port %d at /metrics%n",
+          loaded.id(), loaded.size(), loaded.numClasses(), scorer.name(), server.port(), telemetry.port());
+      if (system != null) {
+        system.systemActorOf(LabelerEndpointActor.create(host, server.port()), "labeler-endpoint", Props.empty());
+        system.systemActorOf(CoordinatorWatch.create(), "coordinator-watch", Props.empty());
+        system.getWhenTerminated().thenRun(server::close);
+        out.printf(Locale.ROOT, "aevlp labeler: joined the cluster via %s as role %s; workers discover %s:%d%n",
+            seedNodes.isEmpty() ? discovery : String.join(",", seedNodes), ClusterNodeConfig.LABELER_ROLE, host,
+            server.port());
+      }
+      out.flush();
+      server.awaitTermination();
+      return 0;
+    } catch (InterruptedException e) {
+      // interrupted by whoever runs the command: stop like after a signal
+      Thread.currentThread().interrupt();
+      return 0;
+    } finally {
+      // After a signal the hook is closing the server: this waits for it before the scorer closes.
+      server.close();
+      removeHook(shutdown);
+    }
+  }
+
+  /** How the labeler joins a cluster, or empty when it runs standalone. */
+  private record ClusterMembership(ClusterNodeConfig node, ClusterNodes.Discovery mode) {}
+
+  private Optional<ClusterMembership> membership() {
+    try {
+      ClusterNodes.Discovery mode = ClusterNodes.Discovery.parse(discovery);
+      if (seedNodes.isEmpty() && mode == ClusterNodes.Discovery.SEED_NODES) {
+        return Optional.empty();
+      }
+      return Optional.of(new ClusterMembership(
+          new ClusterNodeConfig(host, clusterPort, seedNodes, Set.of(ClusterNodeConfig.LABELER_ROLE)), mode));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -54,7 +54,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads of the DJL engine (default: the engine's choice).")
   Integer threads;
 
-  @Option(names = "--labeler", split = ",", paramLabel = "TARGET", description = "Labelers for pseudo-labels, used round-robin: host:port, or a gRPC target such as dns:///aevlp-labeler:50061 (round-robin over every address the name resolves to).")
+  @Option(names = "--labeler", split = ",", paramLabel = "TARGET", description = "Labelers for pseudo-labels, used round-robin: host:port, or a gRPC target such as dns:///aevlp-labeler:50061 (round-robin over every address the name resolves to). Default: the labelers that joined the cluster (aevlp labeler --seed-nodes ...), found through the Receptionist and followed as they come and go; an experiment with pseudo-labels is refused when none has joined within 20 s.")
   List<String> labelers = new ArrayList<>();
 
   @Option(names = "--device", paramLabel = "NAME", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")

@@ -53,6 +53,32 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void aLabelerWithAMalformedSeedNodeIsAUsageErrorNamingTheOption() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(err, "labeler", "--dataset", "synthetic", "--data-dir", dir.toString(), "--seed-nodes",
+        "localhost"));
+    assertTrue(err.toString().contains("seed-nodes: expected host:port"), err.toString());
+  }
+
+  @Test
+  void labelerAndWorkerHelpExplainClusterDiscoveryOfLabelers() {
+    StringWriter labeler = new StringWriter();
+    CommandLine labelerCommand = AevlpCommand.newCommandLine();
+    labelerCommand.setOut(new PrintWriter(labeler));
+    assertEquals(0, labelerCommand.execute("labeler", "--help"));
+    for (String expected : new String[] {"--seed-nodes", "--discovery", "--host", "--cluster-port", "role labeler",
+        "Receptionist", "supervisor restarts it"}) {
+      assertTrue(labeler.toString().replaceAll("\\s+", " ").contains(expected), expected + " in:\n" + labeler);
+    }
+    StringWriter worker = new StringWriter();
+    CommandLine workerCommand = AevlpCommand.newCommandLine();
+    workerCommand.setOut(new PrintWriter(worker));
+    assertEquals(0, workerCommand.execute("worker", "--help"));
+    assertTrue(worker.toString().replaceAll("\\s+", " ").contains("the labelers that joined the cluster"),
+        worker.toString());
+  }
+
+  @Test
   void kubernetesBootstrapConfigurationUsesKubernetesApiDiscoveryWithoutSeeds() {
     com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseResources("aevlp-kubernetes.conf")
         .resolve();

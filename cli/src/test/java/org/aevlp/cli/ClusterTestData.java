@@ -14,6 +14,9 @@ import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
+import org.aevlp.labeler.vlm.PretrainOptions;
+import org.aevlp.labeler.vlm.PretrainProgress;
+import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.aevlp.worker.actor.NetworkReplicaFactory;
 import org.aevlp.worker.actor.WorkerSettings;
@@ -27,7 +30,49 @@ final class ClusterTestData {
    */
   static final SyntheticSpec DATA = new SyntheticSpec(7, 600, 200, 0, 64, 10, 1, 1, 0.45, 0.65, 0.05, 0);
 
+  /**
+   * For runs with pseudo-labels: like {@link #DATA} but with one to three objects per image (so there
+   * are unobserved positives for pseudo-labels to find, and recall is defined) and 512 captioned
+   * images to pretrain the labeler's tiny VLM on.
+   */
+  static final SyntheticSpec PL_DATA = new SyntheticSpec(7, 600, 200, 512, 64, 10, 1, 3, 0.3, 0.5, 0.05, 0);
+
+  /** Epochs of tiny-VLM pretraining: enough for pseudo-labels better than none, in seconds. */
+  static final int VLM_EPOCHS = 4;
+
   private ClusterTestData() {}
+
+  /** Generates {@link #PL_DATA} under {@code dir} unless it is there. */
+  static Path plDataset(Path dir) throws IOException, InterruptedException {
+    if (!Files.exists(dir.resolve("formatted_train_images.npy"))) {
+      new SyntheticDatasetGenerator(2).generate(dir, PL_DATA, done -> { });
+    }
+    return dir;
+  }
+
+  /** Pretrains the labeler's tiny VLM on the captioned images of {@code data} into {@code dir}. */
+  static Path tinyVlm(Path data, Path dir) throws IOException {
+    PretrainedVlm.loadOrTrain(dir, data.resolve(SyntheticDatasetGenerator.CAPTIONS_DIR),
+        PretrainOptions.defaults().withEpochs(VLM_EPOCHS).withBatchSize(64), PretrainProgress.NONE).close();
+    return dir;
+  }
+
+  /**
+   * GPR loss with DAMP pseudo-labels from a labeler, fine-tuning the labeler's own tiny-VLM image
+   * tower (in {@code vlm}), which learns well above chance in a few epochs where a network from
+   * scratch stays near it. The tower has no BatchNorm and {@code reg} is 0 (the only term of the
+   * loss that is not a per-sample mean), so the gradient of a global batch does not depend on how
+   * it is cut into micro-batches: runs with different worker counts differ by float summation
+   * order only (DESIGN §3.6).
+   */
+  static String pseudoLabelSpecJson(Path data, Path vlm, int epochs) {
+    return """
+        {"name": "cluster-pl-test", "dataset": "synthetic", "data_dir": "%s", "arch": "tiny-vlm",
+         "use_pretrained": true, "pretrained_path": "%s", "image_size": 64, "bsize": 16, "num_epochs": %d,
+         "lr": 1e-3, "lr_mult": 10, "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "reg": 0,
+         "early_stop": false, "seed": 1200}
+        """.formatted(data.toAbsolutePath(), vlm.resolve(PretrainedVlm.IMAGE_TOWER_FILE).toAbsolutePath(), epochs);
+  }
 
   /** Generates the dataset under {@code dir} unless it is there. */
   static Path dataset(Path dir) throws IOException, InterruptedException {

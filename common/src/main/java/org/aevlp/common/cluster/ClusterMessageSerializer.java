@@ -2,6 +2,8 @@ package org.aevlp.common.cluster;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.NotSerializableException;
+import org.aevlp.common.cluster.LabelerProtocol.GetEndpoint;
+import org.aevlp.common.cluster.LabelerProtocol.LabelerEndpoint;
 import org.aevlp.common.cluster.WorkerProtocol.Applied;
 import org.aevlp.common.cluster.WorkerProtocol.ApplyUpdate;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
@@ -25,6 +27,8 @@ import org.aevlp.common.cluster.WorkerProtocol.WorkerFailed;
 import org.aevlp.common.eval.PseudoLabelCounts;
 import org.aevlp.proto.v1.AppliedMsg;
 import org.aevlp.proto.v1.ApplyUpdateMsg;
+import org.aevlp.proto.v1.GetLabelerEndpointMsg;
+import org.aevlp.proto.v1.LabelerEndpointMsg;
 import org.aevlp.proto.v1.LoadStateMsg;
 import org.aevlp.proto.v1.MicroBatchDoneMsg;
 import org.aevlp.proto.v1.PredictMsg;
@@ -44,8 +48,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Serializes every {@link ClusterMessage} as the matching protobuf message of {@code
- * cluster.proto}; actor references travel as the strings of {@link ActorRefResolver}. The manifest
+ * Serializes every {@link ClusterMessage} ({@link WorkerProtocol} and {@link LabelerProtocol}) as
+ * the matching protobuf message of {@code cluster.proto}; actor references travel as the strings of {@link ActorRefResolver}. The manifest
  * is the protocol record's simple name. Bound in this module's {@code reference.conf}.
  */
 public final class ClusterMessageSerializer extends SerializerWithStringManifest {
@@ -217,6 +221,16 @@ public final class ClusterMessageSerializer extends SerializerWithStringManifest
           .setReason(m.reason())
           .build();
     }
+    if (message instanceof GetEndpoint m) {
+      return GetLabelerEndpointMsg.newBuilder().setReplyTo(ref(m.replyTo())).build();
+    }
+    if (message instanceof LabelerEndpoint m) {
+      return LabelerEndpointMsg.newBuilder()
+          .setLabeler(ref(m.labeler()))
+          .setHost(m.host())
+          .setPort(m.port())
+          .build();
+    }
     throw new IllegalArgumentException(
         "no protobuf mapping for " + message.getClass().getName() + " (worker-internal messages never leave the JVM)");
   }
@@ -297,6 +311,17 @@ public final class ClusterMessageSerializer extends SerializerWithStringManifest
       case "WorkerFailed" -> {
         WorkerFailedMsg m = WorkerFailedMsg.parseFrom(bytes);
         return new WorkerFailed(m.getExperimentId(), workerRef(m.getWorker()), m.getReason());
+      }
+      case "GetEndpoint" -> {
+        return new GetEndpoint(resolver().resolveActorRef(GetLabelerEndpointMsg.parseFrom(bytes).getReplyTo()));
+      }
+      case "LabelerEndpoint" -> {
+        LabelerEndpointMsg m = LabelerEndpointMsg.parseFrom(bytes);
+        try {
+          return new LabelerEndpoint(resolver().resolveActorRef(m.getLabeler()), m.getHost(), m.getPort());
+        } catch (IllegalArgumentException e) {
+          throw new NotSerializableException("LabelerEndpoint: " + e.getMessage());
+        }
       }
       default -> throw new NotSerializableException("unknown cluster message manifest " + manifest);
     }

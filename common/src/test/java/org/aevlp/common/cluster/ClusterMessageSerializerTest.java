@@ -3,11 +3,14 @@ package org.aevlp.common.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.aevlp.common.cluster.LabelerProtocol.GetEndpoint;
+import org.aevlp.common.cluster.LabelerProtocol.LabelerEndpoint;
 import org.aevlp.common.cluster.WorkerProtocol.Applied;
 import org.aevlp.common.cluster.WorkerProtocol.ApplyUpdate;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
@@ -47,6 +50,8 @@ class ClusterMessageSerializerTest {
   private static Serialization serialization;
   private static ActorRef<Reply> runner;
   private static ActorRef<Command> worker;
+  private static ActorRef<LabelerProtocol.Command> labeler;
+  private static ActorRef<LabelerEndpoint> discovery;
 
   @BeforeAll
   static void start() {
@@ -57,6 +62,8 @@ class ClusterMessageSerializerTest {
     TestProbe<Command> workerProbe = testKit.createTestProbe(Command.class);
     runner = runnerProbe.getRef();
     worker = workerProbe.getRef();
+    labeler = testKit.createTestProbe(LabelerProtocol.Command.class).getRef();
+    discovery = testKit.createTestProbe(LabelerEndpoint.class).getRef();
   }
 
   @AfterAll
@@ -82,7 +89,9 @@ class ClusterMessageSerializerTest {
         new StateLoaded("exp-1", worker, StatePart.WHOLE_REPLICA),
         new Predictions("exp-1", worker, EvalSplit.VALIDATION, List.of(7, 8), new float[] {0.1f, 0.9f, 0.3f, 0.7f},
             2, List.of(6)),
-        new WorkerFailed("exp-1", worker, "labeler unreachable"));
+        new WorkerFailed("exp-1", worker, "labeler unreachable"),
+        new GetEndpoint(discovery),
+        new LabelerEndpoint(labeler, "10.1.2.3", 50061));
   }
 
   @Test
@@ -104,7 +113,28 @@ class ClusterMessageSerializerTest {
         .filter(c -> c != WorkerProtocol.WorkerInternal.class)
         .collect(Collectors.toSet());
     permitted.addAll(Arrays.asList(Reply.class.getPermittedSubclasses()));
+    permitted.addAll(Arrays.asList(LabelerProtocol.Command.class.getPermittedSubclasses()));
+    permitted.add(LabelerEndpoint.class);
     assertEquals(permitted, covered);
+  }
+
+  @Test
+  void aLabelerEndpointWithAnImpossiblePortIsRejectedNamingTheMessage() {
+    byte[] bytes = org.aevlp.proto.v1.LabelerEndpointMsg.newBuilder()
+        .setLabeler(Serialization.serializedActorPath(Adapter.toClassic(labeler)))
+        .setHost("10.1.2.3")
+        .setPort(0)
+        .build()
+        .toByteArray();
+    Exception e = assertThrows(Exception.class,
+        () -> serialization.deserialize(bytes, ClusterMessageSerializer.IDENTIFIER, "LabelerEndpoint").get());
+    assertTrue(e.getMessage().contains("LabelerEndpoint") && e.getMessage().contains("port"), e.getMessage());
+  }
+
+  @Test
+  void labelerEndpointAddressesBracketIpv6Hosts() {
+    assertEquals("10.1.2.3:50061", new LabelerEndpoint(labeler, "10.1.2.3", 50061).address());
+    assertEquals("[fd00::7]:50061", new LabelerEndpoint(labeler, "fd00::7", 50061).address());
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.aevlp.worker.actor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.aevlp.common.cluster.ExperimentDataset;
 import org.aevlp.common.cluster.WorkerProtocol.EvalSplit;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
@@ -69,21 +70,26 @@ final class ExperimentSession implements AutoCloseable {
   /**
    * Loads the data and builds the replica of an experiment.
    *
+   * @param discoveredLabelers the labelers known from the cluster, used when the settings name none
    * @param labelerFactory makes the labeler client when the loss needs pseudo-labels
    * @param metrics the worker's meters (labeler calls and retries are recorded here)
    */
   static ExperimentSession open(String experimentId, String specJson, TensorEndpoint endpoint,
-      WorkerSettings settings, ReplicaFactory replicas, LabelerFactory labelerFactory, WorkerMetrics metrics)
+      WorkerSettings settings, ReplicaFactory replicas, Supplier<List<String>> discoveredLabelers,
+      LabelerFactory labelerFactory, WorkerMetrics metrics)
       throws IOException, SpecException {
     ExperimentSpec spec = SpecLoader.builtIn().load(specJson, "experiment " + experimentId).spec();
     TrainingObjective objective = TrainingObjective.fromSpec(spec);
     PseudoLabelSource labeler = null;
     if (objective.needsPseudoLabels()) {
-      if (settings.labelerAddresses().isEmpty()) {
-        throw new IllegalArgumentException("use_pl: the " + spec.getLoss() + " loss needs pseudo-labels but this"
-            + " worker has no labeler address (--labeler host:port or dns:///host:port)");
+      Supplier<List<String>> targets = settings.labelerAddresses().isEmpty()
+          ? discoveredLabelers : settings::labelerAddresses;
+      if (targets.get().isEmpty()) {
+        throw new IllegalArgumentException("use_pl: the " + spec.getLoss() + " loss needs pseudo-labels but no"
+            + " labeler is known: none joined the cluster within " + settings.labelerDiscoveryWait().toSeconds()
+            + " s (aevlp labeler --seed-nodes ...) and this worker has no --labeler (host:port or dns:///host:port)");
       }
-      labeler = labelerFactory.create(settings, metrics::labelerRetried);
+      labeler = labelerFactory.create(settings, targets, metrics::labelerRetried);
     }
     SpmlDataset dataset = ExperimentDataset.open(spec, settings.dataDir());
     ParallelImageDecoder decoder = new ParallelImageDecoder(settings.decoderThreads(), 4 * settings.decoderThreads());
@@ -107,13 +113,28 @@ final class ExperimentSession implements AutoCloseable {
     }
   }
 
-  /** Makes the labeler client from the worker's settings; {@code onRetry} is told of every retried call. */
+  /**
+   * Whether {@code specJson} asks for pseudo-labels; false for a spec that does not load (opening
+   * the session then reports why).
+   */
+  static boolean needsPseudoLabels(String specJson) {
+    try {
+      return TrainingObjective.fromSpec(SpecLoader.builtIn().load(specJson, "spec").spec()).needsPseudoLabels();
+    } catch (SpecException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Makes the labeler client for the {@code targets} (read before every call); {@code onRetry} is
+   * told of every retried call.
+   */
   @FunctionalInterface
   interface LabelerFactory {
-    PseudoLabelSource create(WorkerSettings settings, Runnable onRetry);
+    PseudoLabelSource create(WorkerSettings settings, Supplier<List<String>> targets, Runnable onRetry);
 
     /** gRPC clients with the worker's security, metered on its registry. */
-    LabelerFactory GRPC = (s, onRetry) -> new LabelerClient(s.labelerAddresses(), s.labelerDeadline(),
+    LabelerFactory GRPC = (s, targets, onRetry) -> new LabelerClient(targets, s.labelerDeadline(),
         s.labelerBackoff(), s.security(), s.meterRegistry(), onRetry);
   }
 

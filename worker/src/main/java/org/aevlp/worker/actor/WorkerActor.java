@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.aevlp.common.cluster.TensorKeys;
 import org.aevlp.common.cluster.WorkerProtocol;
 import org.aevlp.common.cluster.WorkerProtocol.Applied;
@@ -29,6 +30,8 @@ import org.aevlp.common.cluster.WorkerProtocol.StepTimings;
 import org.aevlp.common.cluster.WorkerProtocol.WorkerFailed;
 import org.aevlp.common.tensor.FloatChunks;
 import org.aevlp.worker.data.LoadedSamples;
+import org.aevlp.worker.labeling.LabelerDirectory;
+import org.aevlp.worker.labeling.LabelerDiscovery;
 import org.aevlp.worker.metrics.WorkerMetrics;
 import org.aevlp.worker.train.Checkpoint;
 import org.aevlp.worker.train.GradientResult;
@@ -47,7 +50,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 /**
  * A training worker (DESIGN §2, §3): registers with the Receptionist under {@link
  * WorkerProtocol#WORKER_SERVICE}, holds one replica per experiment and runs the runner's commands
- * on it.
+ * on it. Without labeler addresses in its settings it runs a {@link LabelerDiscovery} child and
+ * asks the labelers that joined the cluster for pseudo-labels.
  *
  * <p>Spawn it on {@link #DJL_DISPATCHER} ({@link #dispatcher()}): a single thread per JVM, because
  * DJL allows one gradient collector per JVM, so workers sharing a JVM take turns. Data preparation
@@ -69,11 +73,18 @@ public final class WorkerActor extends AbstractBehavior<Command> {
   private final ReplicaFactory replicas;
   private final ExperimentSession.LabelerFactory labelers;
   private final WorkerMetrics metrics;
+  /** The labelers known from the cluster; stays empty when the settings name labeler addresses. */
+  private final LabelerDirectory discoveredLabelers;
   private ExperimentSession session;
+  /** The Prepare waiting for a labeler to join; a newer Prepare or a Release replaces it. */
+  private Prepare awaitingLabeler;
 
   /** A prepared micro-batch (or the failure to prepare it) for a pending command. */
   private record BatchLoaded(RunMicroBatch command, PreparedBatch batch, Throwable error, long requestedNanos)
       implements WorkerProtocol.WorkerInternal {}
+
+  /** The wait for a labeler to join the cluster before {@code command} is over (found one or not). */
+  private record LabelerWaitOver(Prepare command) implements WorkerProtocol.WorkerInternal {}
 
   private WorkerActor(ActorContext<Command> context, WorkerSettings settings, ReplicaFactory replicas,
       ExperimentSession.LabelerFactory labelers) {
@@ -82,6 +93,10 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     this.replicas = replicas;
     this.labelers = labelers;
     this.metrics = new WorkerMetrics(settings.meterRegistry(), workerName(context));
+    this.discoveredLabelers = new LabelerDirectory();
+    if (settings.labelerAddresses().isEmpty()) {
+      context.spawn(LabelerDiscovery.create(discoveredLabelers), "labeler-discovery");
+    }
   }
 
   /**
@@ -117,6 +132,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Prepare.class, this::onPrepare)
+        .onMessage(LabelerWaitOver.class, this::onLabelerWaitOver)
         .onMessage(RunMicroBatch.class, this::onRunMicroBatch)
         .onMessage(BatchLoaded.class, this::onBatchLoaded)
         .onMessage(ApplyUpdate.class, this::onApplyUpdate)
@@ -135,11 +151,40 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     return getContext().getSelf();
   }
 
+  /**
+   * Prepares at once, or first waits (off the DJL thread) up to {@link
+   * WorkerSettings#labelerDiscoveryWait()} for a labeler to join when the spec needs pseudo-labels
+   * and none is known yet, e.g. because the labeler node is still starting.
+   */
   private Behavior<Command> onPrepare(Prepare command) {
+    closeSession();
+    awaitingLabeler = null;
+    if (settings.labelerAddresses().isEmpty() && discoveredLabelers.get().isEmpty()
+        && ExperimentSession.needsPseudoLabels(command.specJson())) {
+      getContext().getLog().info("experiment {} needs pseudo-labels: waiting up to {} s for a labeler to join",
+          command.experimentId(), settings.labelerDiscoveryWait().toSeconds());
+      getContext().pipeToSelf(discoveredLabelers.whenAnyKnown()
+              .orTimeout(settings.labelerDiscoveryWait().toMillis(), TimeUnit.MILLISECONDS),
+          (known, timedOut) -> new LabelerWaitOver(command));
+      awaitingLabeler = command;
+      return this;
+    }
+    return prepare(command);
+  }
+
+  private Behavior<Command> onLabelerWaitOver(LabelerWaitOver wait) {
+    if (wait.command() != awaitingLabeler) {
+      return this;
+    }
+    awaitingLabeler = null;
+    return prepare(wait.command());
+  }
+
+  private Behavior<Command> prepare(Prepare command) {
     closeSession();
     try {
       session = ExperimentSession.open(command.experimentId(), command.specJson(), command.tensorEndpoint(), settings,
-          replicas, labelers, metrics);
+          replicas, discoveredLabelers, labelers, metrics);
       ReplicaTrainer trainer = session.trainer();
       getContext().getLog().info("prepared experiment {}: {} parameters, {} BatchNorm statistics, tensors {}",
           command.experimentId(), trainer.trainableLayout().totalFloats(),
@@ -292,6 +337,9 @@ public final class WorkerActor extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onRelease(Release command) {
+    if (awaitingLabeler != null && awaitingLabeler.experimentId().equals(command.experimentId())) {
+      awaitingLabeler = null;
+    }
     if (session != null && session.experimentId().equals(command.experimentId())) {
       getContext().getLog().info("released experiment {}", command.experimentId());
       closeSession();

@@ -6,12 +6,14 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.aevlp.common.grpc.GrpcChannels;
 import org.aevlp.common.grpc.GrpcSecurity;
 import org.aevlp.proto.v1.LabelerServiceGrpc;
@@ -23,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * gRPC client of the LabelerService (DESIGN §2): round-robin over the labeler targets (each one a
- * long-lived channel from {@link GrpcChannels}; a target such as {@code dns:///aevlp-labeler:50061}
- * itself spreads calls round-robin over every address the name resolves to, so several labeler
+ * gRPC client of the LabelerService (DESIGN §2): round-robin over the labeler targets (fixed, or
+ * those discovered in the cluster at the time of the call), each one a long-lived channel from
+ * {@link GrpcChannels}; a target such as {@code dns:///aevlp-labeler:50061} itself spreads calls round-robin over every address the name resolves to, so several labeler
  * pods share the load), a deadline per call, and retries with exponential backoff for as long as
  * the labelers are unreachable or overloaded. The step waits meanwhile: training never goes on
  * without the pseudo-labels the loss asked for.
@@ -38,12 +40,16 @@ public final class LabelerClient implements PseudoLabelSource {
   private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE,
       Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.UNKNOWN);
 
-  private final List<String> addresses;
-  private final List<ManagedChannel> channels;
+  private final Supplier<List<String>> targets;
   private final Duration deadline;
   private final RetryBackoff backoff;
+  private final GrpcSecurity security;
+  private final MeterRegistry registry;
   private final Runnable onRetry;
   private final AtomicInteger next = new AtomicInteger();
+  /** One long-lived channel per target in use; guarded by {@code this}. */
+  private final Map<String, ManagedChannel> channels = new HashMap<>();
+  private boolean closed;
 
   /** Plaintext without a token, metered on the global registry. */
   public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff) {
@@ -68,40 +74,85 @@ public final class LabelerClient implements PseudoLabelSource {
    */
   public LabelerClient(List<String> addresses, Duration deadline, RetryBackoff backoff, GrpcSecurity security,
       MeterRegistry registry, Runnable onRetry) {
+    this(fixed(addresses), deadline, backoff, security, registry, onRetry);
+  }
+
+  /**
+   * A client whose targets may change between calls: {@code targets} is read before every call
+   * (e.g. a {@link LabelerDirectory} fed by cluster discovery). While it is empty, calls wait and
+   * retry with the backoff like calls to an unreachable labeler; channels to targets that are gone
+   * are shut down.
+   */
+  public LabelerClient(Supplier<List<String>> targets, Duration deadline, RetryBackoff backoff, GrpcSecurity security,
+      MeterRegistry registry, Runnable onRetry) {
+    this.targets = targets;
+    this.deadline = deadline;
+    this.backoff = backoff;
+    this.security = security;
+    this.registry = registry;
+    this.onRetry = onRetry;
+  }
+
+  private static Supplier<List<String>> fixed(List<String> addresses) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("labeler: at least one address (host:port) is needed");
     }
-    this.addresses = addresses.stream().map(a -> GrpcChannels.requireTarget("labeler", a)).toList();
-    this.deadline = deadline;
-    this.backoff = backoff;
-    this.onRetry = onRetry;
-    this.channels = new ArrayList<>();
-    for (String address : this.addresses) {
-      channels.add(GrpcChannels.open(address, security, registry));
-    }
+    List<String> checked = addresses.stream().map(a -> GrpcChannels.requireTarget("labeler", a)).toList();
+    return () -> checked;
   }
+
+  /** The next target round-robin with its channel, or null while no labeler is known. */
+  private synchronized Target nextTarget() {
+    if (closed) {
+      throw new IllegalStateException("labeler client is closed");
+    }
+    List<String> now = targets.get();
+    for (var it = channels.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, ManagedChannel> entry = it.next();
+      if (!now.contains(entry.getKey())) {
+        // calls in flight on it finish; the labeler left the cluster anyway
+        entry.getValue().shutdown();
+        it.remove();
+      }
+    }
+    if (now.isEmpty()) {
+      return null;
+    }
+    String address = now.get(Math.floorMod(next.getAndIncrement(), now.size()));
+    return new Target(address, channels.computeIfAbsent(address, a -> GrpcChannels.open(a, security, registry)));
+  }
+
+  private record Target(String address, ManagedChannel channel) {}
 
   @Override
   public int[][] pseudoLabels(PseudoLabelQuery query) throws LabelerException, InterruptedException {
     PseudoLabelsRequest request = toRequest(query);
     for (int attempt = 0; ; attempt++) {
-      int index = Math.floorMod(next.getAndIncrement(), channels.size());
+      Target target = nextTarget();
+      if (target == null) {
+        Duration wait = backoff.delay(attempt);
+        LOG.warn("no labeler known yet (none has registered with the cluster), attempt {}; the step waits,"
+            + " retrying in {} ms", attempt + 1, wait.toMillis());
+        onRetry.run();
+        Thread.sleep(wait.toMillis());
+        continue;
+      }
       try {
-        PseudoLabelsResponse response = LabelerServiceGrpc.newBlockingStub(channels.get(index))
+        PseudoLabelsResponse response = LabelerServiceGrpc.newBlockingStub(target.channel())
             .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
             .pseudoLabels(request);
         if (attempt > 0) {
-          LOG.info("labeler {} answered after {} failed attempt(s)", addresses.get(index), attempt);
+          LOG.info("labeler {} answered after {} failed attempt(s)", target.address(), attempt);
         }
         return toRows(response, query);
       } catch (StatusRuntimeException e) {
         if (!RETRYABLE.contains(e.getStatus().getCode())) {
-          throw new LabelerException("labeler " + addresses.get(index) + " rejected the request for "
+          throw new LabelerException("labeler " + target.address() + " rejected the request for "
               + query.indices().length + " samples of epoch " + query.epoch() + ": " + e.getStatus(), e);
         }
         Duration wait = backoff.delay(attempt);
         LOG.warn("labeler {} unavailable ({}), attempt {}; the step waits, retrying in {} ms",
-            addresses.get(index), e.getStatus().getCode(), attempt + 1, wait.toMillis());
+            target.address(), e.getStatus().getCode(), attempt + 1, wait.toMillis());
         onRetry.run();
         Thread.sleep(wait.toMillis());
       }
@@ -149,9 +200,9 @@ public final class LabelerClient implements PseudoLabelSource {
   }
 
   @Override
-  public void close() {
-    for (ManagedChannel channel : channels) {
-      channel.shutdownNow();
-    }
+  public synchronized void close() {
+    closed = true;
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.clear();
   }
 }

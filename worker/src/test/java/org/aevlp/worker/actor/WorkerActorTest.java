@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aevlp.common.cluster.ExperimentDataset;
+import org.aevlp.common.cluster.LabelerProtocol;
+import org.aevlp.common.cluster.LabelerProtocol.GetEndpoint;
+import org.aevlp.common.cluster.LabelerProtocol.LabelerEndpoint;
 import org.aevlp.common.cluster.WorkerProtocol.ApplyUpdate;
 import org.aevlp.common.cluster.WorkerProtocol.Applied;
 import org.aevlp.common.cluster.WorkerProtocol.Command;
@@ -41,6 +44,9 @@ import org.aevlp.worker.metrics.WorkerMetricsTest;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,9 +132,14 @@ class WorkerActorTest {
   }
 
   private ActorRef<Command> spawnWorker(List<String> labelers) {
+    return spawnWorker(labelers, Duration.ofMillis(500));
+  }
+
+  private ActorRef<Command> spawnWorker(List<String> labelers, Duration labelerDiscoveryWait) {
     store = TensorStore.open();
     WorkerSettings settings = WorkerSettings.of(Optional.empty(), labelers)
         .withLabelerBackoff(new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 2))
+        .withLabelerDiscoveryWait(labelerDiscoveryWait)
         .withMeterRegistry(registry);
     return testKit.spawn(WorkerActor.create(settings, new NetworkReplicaFactory("cpu")),
         "worker-" + System.nanoTime(), WorkerActor.dispatcher());
@@ -209,6 +220,43 @@ class WorkerActorTest {
     TestProbe<Reply> runner = testKit.createTestProbe(Reply.class);
     worker.tell(prepare(gprSpec, runner.getRef()));
     WorkerFailed failed = runner.expectMessageClass(WorkerFailed.class, Duration.ofSeconds(60));
-    assertTrue(failed.reason().contains("use_pl"), failed.reason());
+    assertTrue(failed.reason().contains("use_pl") && failed.reason().contains("no labeler is known")
+        && failed.reason().contains("--labeler"), failed.reason());
+  }
+
+  @Test
+  void aWorkerWithoutLabelerAddressesWaitsForALabelerToJoinTheClusterAndAsksIt() throws Exception {
+    int port = freePort();
+    FakeLabeler fake = startLabeler(port);
+    ActorRef<Command> worker = spawnWorker(List.of(), Duration.ofSeconds(60));
+    TestProbe<Reply> runner = testKit.createTestProbe(Reply.class);
+    worker.tell(prepare(gprSpec, runner.getRef()));
+    runner.expectNoMessage(Duration.ofSeconds(1));
+    ActorRef<LabelerProtocol.Command> endpoint = testKit.spawn(labelerEndpoint("127.0.0.1", port));
+    try {
+      runner.expectMessageClass(Prepared.class, Duration.ofSeconds(60));
+      worker.tell(new RunMicroBatch("exp", 1, 0, 0, List.of(0, 1, 2, 3), 0, List.of(), false, false,
+          runner.getRef()));
+      MicroBatchDone done = runner.expectMessageClass(MicroBatchDone.class, Duration.ofSeconds(60));
+      assertEquals(1, fake.calls.get(), "the discovered labeler was asked");
+      assertTrue(done.pseudoLabels().predicted() > 0, done.pseudoLabels().toString());
+    } finally {
+      testKit.stop(endpoint);
+      testKit.stop(worker);
+    }
+  }
+
+  /** What a labeler node registers (LabelerEndpointActor, which this module cannot see). */
+  private static Behavior<LabelerProtocol.Command> labelerEndpoint(String host, int port) {
+    return Behaviors.setup(context -> {
+      context.getSystem().receptionist().tell(Receptionist.register(LabelerProtocol.LABELER_SERVICE,
+          context.getSelf()));
+      return Behaviors.receive(LabelerProtocol.Command.class)
+          .onMessage(GetEndpoint.class, get -> {
+            get.replyTo().tell(new LabelerEndpoint(context.getSelf(), host, port));
+            return Behaviors.same();
+          })
+          .build();
+    });
   }
 }

@@ -133,6 +133,49 @@ class LabelerClientTest {
   }
 
   @Test
+  void aClientOnADirectoryWaitsForALabelerAndFollowsTheDirectoryAsLabelersComeAndGo() throws Exception {
+    FakeLabeler first = new FakeLabeler(0, Status.OK);
+    FakeLabeler second = new FakeLabeler(0, Status.OK);
+    String firstAddress = serve(first, 0);
+    String secondAddress = serve(second, 0);
+    LabelerDirectory directory = new LabelerDirectory();
+    AtomicInteger retries = new AtomicInteger();
+    try (LabelerClient client = new LabelerClient(directory, Duration.ofSeconds(5), FAST, GrpcSecurity.none(),
+        new SimpleMeterRegistry(), retries::incrementAndGet)) {
+      CompletableFuture<int[][]> rows = CompletableFuture.supplyAsync(() -> {
+        try {
+          return client.pseudoLabels(query());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300);
+      assertTrue(!rows.isDone(), "no labeler is known yet, so the call waits");
+      directory.replace(List.of(firstAddress));
+      assertEquals(2, rows.get(10, TimeUnit.SECONDS).length);
+      assertTrue(retries.get() >= 1, "the wait counted as retries: " + retries.get());
+      assertEquals(1, first.calls.get());
+
+      directory.replace(List.of(secondAddress));
+      client.pseudoLabels(query());
+      client.pseudoLabels(query());
+      assertEquals(1, first.calls.get(), "a labeler that left gets no more calls");
+      assertEquals(2, second.calls.get());
+    }
+  }
+
+  @Test
+  void aDirectoryWaiterCompletesWhenTheFirstLabelerIsKnown() throws Exception {
+    LabelerDirectory directory = new LabelerDirectory();
+    CompletableFuture<List<String>> waiter = directory.whenAnyKnown();
+    directory.replace(List.of());
+    assertTrue(!waiter.isDone());
+    directory.replace(List.of("10.0.0.2:50061", "10.0.0.1:50061", "10.0.0.2:50061"));
+    assertEquals(List.of("10.0.0.1:50061", "10.0.0.2:50061"), waiter.get(1, TimeUnit.SECONDS));
+    assertEquals(List.of("10.0.0.1:50061", "10.0.0.2:50061"), directory.whenAnyKnown().getNow(null));
+  }
+
+  @Test
   void backoffGrowsGeometricallyUpToItsCap() {
     RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), Duration.ofMillis(1000), 2);
     assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L),
