@@ -23,7 +23,6 @@ import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecJson;
 import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.common.spec.SpecVocabulary;
-import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.vlm.PretrainOptions;
 import org.aevlp.labeler.vlm.PretrainedVlm;
@@ -33,6 +32,7 @@ import org.aevlp.proto.v1.ExperimentState;
 import org.aevlp.proto.v1.SubmitRequest;
 import org.aevlp.proto.v1.SubmitResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -86,14 +86,12 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory (default: the config's data_dir; synthetic data is generated there when missing).")
   Path dataDir;
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run store root of the embedded cluster (default: ${DEFAULT-VALUE}).")
-  Path runDir = Path.of("runs");
+
+  @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where the tables are written (default: RUN_DIR/compare-<config name>).")
   Path out;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Embedded workers (default: ${DEFAULT-VALUE}).")
-  int workers = 2;
 
   @Option(names = "--coordinator", paramLabel = "HOST:PORT", description = "Submit to this coordinator instead of an embedded cluster.")
   String coordinator;
@@ -110,11 +108,7 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--clip-dir", paramLabel = "DIR", description = "Exported CLIP TorchScript directory for scorer clip-torchscript (docs/CLIP.md).")
   Path clipDir;
 
-  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads of this JVM (default: ${DEFAULT-VALUE}).")
-  int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
-  @Option(names = "--no-progress", description = "Print progress as plain lines instead of redrawing one.")
-  boolean noProgress;
 
   private PrintWriter stdout;
   private PrintWriter stderr;
@@ -124,8 +118,8 @@ final class CompareCommand implements Callable<Integer> {
     stdout = spec.commandLine().getOut();
     stderr = spec.commandLine().getErr();
     long start = System.nanoTime();
-    if (seeds < 1 || workers < 1 || threads < 1 || epochs != null && epochs < 1) {
-      return badInput("--seeds, --workers, --threads and --epochs must be >= 1");
+    if (seeds < 1 || epochs != null && epochs < 1) {
+      return badInput("--seeds and --epochs must be >= 1");
     }
     List<CompareMethod> chosen;
     try {
@@ -171,7 +165,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     CompareTable table = CompareTable.of(chosen, finished);
-    Path outDir = out != null ? out : runDir.resolve("compare-" + configName);
+    Path outDir = out != null ? out : cluster.runDir.resolve("compare-" + configName);
     writeTables(outDir, configName, base, table);
     stdout.println();
     stdout.print(table.text());
@@ -226,19 +220,19 @@ final class CompareCommand implements Callable<Integer> {
 
   private Optional<List<CompareTable.Finished>> runEmbedded(ExperimentSpec base, List<ComparePlan.Run> runs)
       throws IOException, InterruptedException {
-    DjlThreads.configure(threads);
+    cluster.apply(spec);
     QuietLogs.apply();
     Path data = Path.of(base.getDataDir());
     boolean pseudoLabels = runs.stream().anyMatch(r -> r.spec().getUsePl());
     if (base.getDataset().equals(SpecVocabulary.SYNTHETIC)) {
-      SyntheticAssets.ensureDataset(data, stdout, !noProgress);
+      SyntheticAssets.ensureDataset(data, stdout, cluster.progress());
       boolean vlmScorer = pseudoLabels && base.getScorer().equals(SpecVocabulary.TINY_VLM) && vlmDir == null;
       boolean vlmBackbone = base.getArch().equals(SpecVocabulary.TINY_VLM) && base.getUsePretrained();
       if (vlmScorer || vlmBackbone) {
         stdout.println("Tiny VLM " + data.resolve("tiny-vlm") + " (pretrained on the captions once, then reused) ...");
         stdout.flush();
         PretrainedVlm vlm = SyntheticAssets.ensureVlm(data, data.resolve("tiny-vlm"), PretrainOptions.defaults(),
-            !noProgress);
+            cluster.progress());
         SyntheticAssets.printTraining(stdout, vlm, data.resolve("tiny-vlm"));
         vlm.close();
       }
@@ -252,19 +246,18 @@ final class CompareCommand implements Callable<Integer> {
       labeler = Optional.of(EmbeddedSession.labelerFor(withLabels, new BuiltInScorers(), Optional.ofNullable(vlmDir),
           Optional.ofNullable(clipDir)));
     }
-    EmbeddedCluster cluster;
+    EmbeddedCluster embedded;
     try {
-      cluster = EmbeddedCluster.start(runDir, RunnerSettings.defaults(Optional.empty()).withWorkersToStart(workers),
-          workers, labeler, 0, 0);
+      embedded = cluster.start(labeler);
     } catch (IOException e) {
       stderr.println("aevlp compare: cannot start the embedded cluster: " + e.getMessage());
       stderr.flush();
       return Optional.empty();
     }
-    try (cluster; ExperimentClient client = ExperimentClient.connect(cluster.coordinatorTarget(),
+    try (embedded; ExperimentClient client = ExperimentClient.connect(embedded.coordinatorTarget(),
         GrpcSecurity.none())) {
-      stdout.printf("embedded cluster: %d workers%s; run store %s%n", workers,
-          cluster.labelerPort().map(p -> " + labeler").orElse(""), runDir.toAbsolutePath());
+      stdout.printf("embedded cluster: %d workers%s; run store %s%n", cluster.workers,
+          embedded.labelerPort().map(p -> " + labeler").orElse(""), cluster.runDir.toAbsolutePath());
       return Optional.of(submitAndFollow(client, runs));
     }
   }
@@ -291,7 +284,7 @@ final class CompareCommand implements Callable<Integer> {
       if (!ExitCode.isFinal(current.getState())) {
         stdout.printf("%n== %s seed %d (%s)%n", runs.get(i).method().id(), runs.get(i).seed(), ids.get(i));
         stdout.flush();
-        follower.follow(ids.get(i), new ProgressRenderer(stdout, !noProgress && System.console() != null,
+        follower.follow(ids.get(i), new ProgressRenderer(stdout, cluster.progress() && System.console() != null,
             ProgressRenderer.DEFAULT_PLAIN_INTERVAL));
       }
     }

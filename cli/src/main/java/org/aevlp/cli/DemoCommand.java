@@ -13,13 +13,13 @@ import org.aevlp.cli.client.ResultTable;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecVocabulary;
-import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.vlm.PretrainOptions;
 import org.aevlp.labeler.vlm.PretrainedVlm;
 import org.aevlp.proto.v1.Experiment;
 import org.aevlp.proto.v1.ExperimentSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,31 +53,21 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Synthetic dataset directory, generated when missing (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("data", "synthetic");
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run store root (default: ${DEFAULT-VALUE}).")
-  Path runDir = Path.of("runs");
+
+  @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs per experiment (default: the config's num_epochs).")
   Integer epochs;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Embedded workers (default: ${DEFAULT-VALUE}).")
-  int workers = 2;
 
-  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads of this JVM (default: ${DEFAULT-VALUE}).")
-  int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
-  @Option(names = "--grpc-port", paramLabel = "PORT", description = "ExperimentService port (0: any free port; default: ${DEFAULT-VALUE}).")
-  int grpcPort = 0;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics (0: any free port; default: ${DEFAULT-VALUE}).")
-  int metricsPort = 0;
 
-  @Option(names = "--no-progress", description = "Print progress as plain lines instead of bars.")
-  boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || threads < 1 || epochs != null && epochs < 1) {
-      throw new ParameterException(spec.commandLine(), "--workers, --threads and --epochs must be >= 1");
+    if (epochs != null && epochs < 1) {
+      throw new ParameterException(spec.commandLine(), "--epochs must be >= 1");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -86,15 +76,15 @@ final class DemoCommand implements Callable<Integer> {
           + "or pass --config)");
       return 2;
     }
-    DjlThreads.configure(threads);
+    cluster.apply(spec);
     QuietLogs.apply();
     long start = System.nanoTime();
-    out.println("aevlp demo: AEVLP vs Assume Negative on the synthetic dataset, embedded cluster of " + workers
+    out.println("aevlp demo: AEVLP vs Assume Negative on the synthetic dataset, embedded cluster of " + cluster.workers
         + " workers + labeler");
     out.println("[1/4] dataset " + dataDir);
     out.flush();
     try {
-      SyntheticAssets.ensureDataset(dataDir, out, !noProgress);
+      SyntheticAssets.ensureDataset(dataDir, out, cluster.progress());
     } catch (IllegalArgumentException e) {
       err.println("aevlp demo: --data-dir " + dataDir + ": " + e.getMessage());
       return 2;
@@ -102,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("[2/4] vision-language model " + dataDir.resolve("tiny-vlm"));
     out.flush();
     PretrainedVlm vlm = SyntheticAssets.ensureVlm(dataDir, dataDir.resolve("tiny-vlm"), PretrainOptions.defaults(),
-        !noProgress);
+        cluster.progress());
     SyntheticAssets.printTraining(out, vlm, dataDir.resolve("tiny-vlm"));
     vlm.close();
 
@@ -120,32 +110,30 @@ final class DemoCommand implements Callable<Integer> {
       return 2;
     }
 
-    RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withWorkersToStart(workers);
-    EmbeddedCluster cluster;
+    EmbeddedCluster embedded;
     try {
-      cluster = EmbeddedCluster.start(runDir, settings, workers,
-          Optional.of(EmbeddedSession.labelerFor(aevlp, new BuiltInScorers(), Optional.empty(), Optional.empty())),
-          grpcPort, metricsPort);
+      embedded = cluster.start(
+          Optional.of(EmbeddedSession.labelerFor(aevlp, new BuiltInScorers(), Optional.empty(), Optional.empty())));
     } catch (IOException e) {
       err.println("aevlp demo: cannot start the embedded cluster: " + e.getMessage());
       return 3;
     }
-    try (cluster) {
+    try (embedded) {
       out.printf(Locale.ROOT, "[3/4] embedded cluster: ExperimentService %s, labeler 127.0.0.1:%d, metrics "
-          + "http://127.0.0.1:%d/metrics%n", cluster.coordinatorTarget(), cluster.labelerPort().orElseThrow(),
-          cluster.metricsPort());
+          + "http://127.0.0.1:%d/metrics%n", embedded.coordinatorTarget(), embedded.labelerPort().orElseThrow(),
+          embedded.metricsPort());
       out.println("[4/4] experiments (queued in order, each on all workers)");
       out.flush();
-      EmbeddedSession.Outcome outcome = EmbeddedSession.submitAndFollow(cluster, List.of(
+      EmbeddedSession.Outcome outcome = EmbeddedSession.submitAndFollow(embedded, List.of(
           new EmbeddedSession.Submission("AEVLP (GPR + DAMP)", aevlp),
-          new EmbeddedSession.Submission("AN baseline", baseline)), out, !noProgress);
+          new EmbeddedSession.Submission("AN baseline", baseline)), out, cluster.progress());
       out.println();
       out.println(ResultTable.comparison(outcome.experiments()).render());
       for (Experiment experiment : outcome.experiments()) {
         out.println("run directory: " + experiment.getRunDir());
       }
       out.printf(Locale.ROOT, "metrics were served at http://127.0.0.1:%d/metrics; total time %.0f s%n",
-          cluster.metricsPort(), (System.nanoTime() - start) / 1e9);
+          embedded.metricsPort(), (System.nanoTime() - start) / 1e9);
       out.flush();
       return outcome.exitCode();
     }

@@ -12,11 +12,11 @@ import java.util.concurrent.Callable;
 import org.aevlp.cli.client.ResultTable;
 import org.aevlp.common.spec.ParsedSpec;
 import org.aevlp.common.spec.SpecException;
-import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.labeler.service.BuiltInScorers;
 import org.aevlp.labeler.vlm.PretrainOptions;
 import org.aevlp.proto.v1.ExperimentSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,14 +44,12 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment spec (JSON, reference keys).")
   Path config;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Embedded workers (default: ${DEFAULT-VALUE}).")
-  int workers = 2;
+
+  @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory (default: the spec's data_dir).")
   Path dataDir;
 
-  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run store root (default: ${DEFAULT-VALUE}).")
-  Path runDir = Path.of("runs");
 
   @Option(names = "--epochs", paramLabel = "N", description = "Override num_epochs.")
   Integer epochs;
@@ -62,22 +60,14 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--clip-dir", paramLabel = "DIR", description = "Exported CLIP TorchScript directory for scorer clip-torchscript (docs/CLIP.md).")
   Path clipDir;
 
-  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads of this JVM (default: ${DEFAULT-VALUE}).")
-  int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
-  @Option(names = "--grpc-port", paramLabel = "PORT", description = "ExperimentService port (0: any free port; default: ${DEFAULT-VALUE}).")
-  int grpcPort = 0;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of /metrics (0: any free port; default: ${DEFAULT-VALUE}).")
-  int metricsPort = 0;
 
-  @Option(names = "--no-progress", description = "Print progress as plain lines instead of redrawing one.")
-  boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
-    if (workers < 1 || threads < 1 || epochs != null && epochs < 1) {
-      throw new ParameterException(spec.commandLine(), "--workers, --threads and --epochs must be >= 1");
+    if (epochs != null && epochs < 1) {
+      throw new ParameterException(spec.commandLine(), "--epochs must be >= 1");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -95,13 +85,13 @@ final class LocalCommand implements Callable<Integer> {
       return 2;
     }
     Path data = Path.of(experiment.getDataDir());
-    DjlThreads.configure(threads);
+    cluster.apply(spec);
     QuietLogs.apply();
     if (experiment.getDataset().equals("synthetic")) {
-      SyntheticAssets.ensureDataset(data, out, !noProgress);
+      SyntheticAssets.ensureDataset(data, out, cluster.progress());
       if (experiment.getUsePl() && experiment.getScorer().equals("tiny-vlm") && vlmDir == null
           || experiment.getArch().equals("tiny-vlm") && experiment.getUsePretrained()) {
-        SyntheticAssets.ensureVlm(data, data.resolve("tiny-vlm"), PretrainOptions.defaults(), !noProgress).close();
+        SyntheticAssets.ensureVlm(data, data.resolve("tiny-vlm"), PretrainOptions.defaults(), cluster.progress()).close();
       }
     } else if (!Files.isDirectory(data)) {
       err.println("aevlp local: data_dir " + data + " is not a directory (pass --data-dir with the dataset's files)");
@@ -117,21 +107,20 @@ final class LocalCommand implements Callable<Integer> {
         return 2;
       }
     }
-    EmbeddedCluster cluster;
+    EmbeddedCluster embedded;
     try {
-      cluster = EmbeddedCluster.start(runDir, RunnerSettings.defaults(Optional.empty()).withWorkersToStart(workers),
-          workers, labeler, grpcPort, metricsPort);
+      embedded = cluster.start(labeler);
     } catch (IOException e) {
       err.println("aevlp local: cannot start the embedded cluster: " + e.getMessage());
       return 3;
     }
-    try (cluster) {
+    try (embedded) {
       out.printf(Locale.ROOT, "embedded cluster: %d workers%s; ExperimentService %s; metrics http://127.0.0.1:%d/metrics%n",
-          workers, cluster.labelerPort().map(p -> " + labeler 127.0.0.1:" + p).orElse(""),
-          cluster.coordinatorTarget(), cluster.metricsPort());
+          cluster.workers, embedded.labelerPort().map(p -> " + labeler 127.0.0.1:" + p).orElse(""),
+          embedded.coordinatorTarget(), embedded.metricsPort());
       out.flush();
-      EmbeddedSession.Outcome outcome = EmbeddedSession.submitAndFollow(cluster,
-          List.of(new EmbeddedSession.Submission(experiment.getName(), experiment)), out, !noProgress);
+      EmbeddedSession.Outcome outcome = EmbeddedSession.submitAndFollow(embedded,
+          List.of(new EmbeddedSession.Submission(experiment.getName(), experiment)), out, cluster.progress());
       out.println();
       out.println(ResultTable.comparison(outcome.experiments()).render());
       out.println("run directory: " + outcome.experiments().get(0).getRunDir());

@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
-import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
 import org.aevlp.common.data.synthetic.SyntheticDatasetGenerator;
 import org.aevlp.common.data.synthetic.SyntheticSpec;
@@ -29,6 +27,7 @@ import org.aevlp.coordinator.runner.EpochSampleCount;
 import org.aevlp.coordinator.runner.FakeWorker;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
+import org.aevlp.coordinator.runner.RunnerTestKit;
 import org.aevlp.coordinator.runner.SampleCountLog;
 import org.aevlp.proto.v1.CancelResponse;
 import org.aevlp.proto.v1.Experiment;
@@ -40,8 +39,6 @@ import org.aevlp.proto.v1.ListExperimentsResponse;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,11 +53,6 @@ class ExperimentManagerTest {
 
   private static final int CLASSES = 10;
   private static final int TRAIN = 32;
-
-  /** A loaded machine may take longer than the default 10 s to leave the cluster; that is no failure. */
-  private static final com.typesafe.config.Config SLOW_SHUTDOWN_OK = com.typesafe.config.ConfigFactory.parseString(
-      "pekko.actor.testkit.typed.system-shutdown-default = 30s\n"
-          + "pekko.actor.testkit.typed.throw-on-shutdown-timeout = off");
 
   @TempDir static Path data;
   @TempDir Path temp;
@@ -77,10 +69,7 @@ class ExperimentManagerTest {
 
   @BeforeEach
   void start() {
-    testKit = ActorTestKit.create("manager-test",
-        ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig(SLOW_SHUTDOWN_OK));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = RunnerTestKit.joinedCluster("manager-test");
     tensors = TensorStore.open();
   }
 

@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
-import org.aevlp.common.data.LabelMatrix;
 import org.aevlp.common.data.SpmlDataset;
-import org.aevlp.common.data.SpmlSplit;
 import org.aevlp.common.runs.EpochRecord;
 import org.aevlp.common.runs.RunDirectory;
 import org.aevlp.common.runs.RunResult;
@@ -29,8 +25,6 @@ import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +36,6 @@ class ExperimentRunnerTest {
   private static final int CLASSES = 10;
   private static final int TRAIN = 24;
 
-  /** A loaded machine may take longer than the default 10 s to leave the cluster; that is no failure. */
-  private static final com.typesafe.config.Config SLOW_SHUTDOWN_OK = com.typesafe.config.ConfigFactory.parseString(
-      "pekko.actor.testkit.typed.system-shutdown-default = 30s\n"
-          + "pekko.actor.testkit.typed.throw-on-shutdown-timeout = off");
-
   @TempDir Path temp;
   private ActorTestKit testKit;
   private TensorStore store;
@@ -54,9 +43,7 @@ class ExperimentRunnerTest {
 
   @BeforeEach
   void start() {
-    testKit = ActorTestKit.create("runner-test", ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig(SLOW_SHUTDOWN_OK));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = RunnerTestKit.joinedCluster("runner-test");
     store = TensorStore.open();
   }
 
@@ -66,18 +53,6 @@ class ExperimentRunnerTest {
     store.close();
   }
 
-  private static SpmlSplit split(String prefix, int rows) {
-    List<String> paths = new ArrayList<>();
-    byte[] labels = new byte[rows * CLASSES];
-    byte[] observed = new byte[rows * CLASSES];
-    for (int r = 0; r < rows; r++) {
-      paths.add(prefix + r + ".png");
-      labels[r * CLASSES + r % CLASSES] = 1;
-      labels[r * CLASSES + (r + 3) % CLASSES] = 1;
-      observed[r * CLASSES + r % CLASSES] = 1;
-    }
-    return new SpmlSplit(paths, LabelMatrix.of(rows, CLASSES, labels), LabelMatrix.of(rows, CLASSES, observed));
-  }
 
   /** Listener that completes when the run ends. */
   private static class Ending implements RunListener {
@@ -119,8 +94,7 @@ class ExperimentRunnerTest {
   private org.apache.pekko.actor.typed.ActorRef<ExperimentRunner.Message> spawnRunner(String id, String name,
       ExperimentSpec spec, RunDirectory run, Duration pauseTimeout, RunListener listener,
       Optional<ResumePoint> resume) {
-    SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
-        List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
+    SpmlDataset dataset = RunnerTestKit.dataset(temp, TRAIN, CLASSES);
     RunnerSettings settings = RunnerSettings.defaults(Optional.empty()).withPauseTimeout(pauseTimeout)
         .withWorkersToStart(1);
     return testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec),

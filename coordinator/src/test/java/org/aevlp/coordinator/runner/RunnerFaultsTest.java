@@ -7,21 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.aevlp.common.cluster.ClusterNodeConfig;
 import org.aevlp.common.cluster.WorkerProtocol.StatePart;
 import org.aevlp.common.cluster.WorkerProtocol.TensorEndpoint;
-import org.aevlp.common.data.LabelMatrix;
 import org.aevlp.common.data.SpmlDataset;
-import org.aevlp.common.data.SpmlSplit;
 import org.aevlp.common.runs.CheckpointRef;
 import org.aevlp.common.runs.RunDirectory;
 import org.aevlp.common.runs.RunResult;
@@ -33,8 +28,6 @@ import org.aevlp.common.spec.SpecLoader;
 import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +42,6 @@ class RunnerFaultsTest {
 
   private static final int CLASSES = 10;
   private static final int TRAIN = 24;
-  private static final com.typesafe.config.Config SLOW_SHUTDOWN_OK = com.typesafe.config.ConfigFactory.parseString(
-      "pekko.actor.testkit.typed.system-shutdown-default = 30s\n"
-          + "pekko.actor.testkit.typed.throw-on-shutdown-timeout = off");
-
   @TempDir Path temp;
   private ActorTestKit testKit;
   private TensorStore store;
@@ -60,10 +49,7 @@ class RunnerFaultsTest {
 
   @BeforeEach
   void start() {
-    testKit = ActorTestKit.create("faults-test",
-        ClusterNodeConfig.embedded(Set.of("coordinator", "worker")).toConfig(SLOW_SHUTDOWN_OK));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit = RunnerTestKit.joinedCluster("faults-test");
     store = TensorStore.open();
   }
 
@@ -73,17 +59,6 @@ class RunnerFaultsTest {
     store.close();
   }
 
-  private static SpmlSplit split(String prefix, int rows) {
-    List<String> paths = new ArrayList<>();
-    byte[] labels = new byte[rows * CLASSES];
-    byte[] observed = new byte[rows * CLASSES];
-    for (int r = 0; r < rows; r++) {
-      paths.add(prefix + r + ".png");
-      labels[r * CLASSES + r % CLASSES] = 1;
-      observed[r * CLASSES + r % CLASSES] = 1;
-    }
-    return new SpmlSplit(paths, LabelMatrix.of(rows, CLASSES, labels), LabelMatrix.of(rows, CLASSES, observed));
-  }
 
   /** Completes with "completed" or "failed: reason". */
   private static final class Ending implements RunListener {
@@ -117,8 +92,7 @@ class RunnerFaultsTest {
         {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
          "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
         """.formatted(epochs), "test").spec();
-    SpmlDataset dataset = new SpmlDataset(split("train", TRAIN), split("val", 12), split("test", 12), CLASSES,
-        List.of(), temp, List.of(), java.util.stream.IntStream.range(0, TRAIN).toArray());
+    SpmlDataset dataset = RunnerTestKit.dataset(temp, TRAIN, CLASSES);
     RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
         RunStatus.queued(System.currentTimeMillis()));
     testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
