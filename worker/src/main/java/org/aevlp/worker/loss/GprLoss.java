@@ -111,7 +111,7 @@ public final class GprLoss extends Loss {
     NDArray losses =
         LogLoss.negLog(p)
             .mul(inputs.mask(observed.eq(1)))
-            .add(unknownTerm(p, finalZero, k, v).mul(inputs.mask(finalZero)));
+            .add(unknownTerm(inputs.logits(), k, v).mul(inputs.mask(finalZero)));
     if (params.usePl()) {
       NDArray pseudoPositive = unknown.logicalAnd(pseudo.eq(1));
       NDArray pseudoNegative = unknown.logicalAnd(pseudo.eq(-1));
@@ -145,17 +145,27 @@ public final class GprLoss extends Loss {
     return elementLosses(inputs, p, k, v).mean().add(regularizer.mul(sameType(regularizer, params.reg())));
   }
 
-  private NDArray unknownTerm(NDArray p, NDArray applies, NDArray k, NDArray v) {
-    // The powers see p only where this term applies (0.5 elsewhere): in float32 p can be exactly
-    // 0 or 1, where p^q2 or (1-p)^q3 with an exponent below 1 has an infinite derivative that a
-    // 0 mask would turn into a NaN gradient.
-    NDArray safeP = NDArrays.where(applies, p, p.zerosLike().add(0.5));
+  /**
+   * {@code V·(K·(1 - p^q2)/q2 + (1 - K)·(1 - (1-p)^q3)/q3)}, with the powers taken from the logits
+   * as {@code p^q = exp(q·log σ(z))} and {@code (1-p)^q = exp(q·log σ(-z))}: the same values, but
+   * finite gradients everywhere. Computed from {@code p}, a logit below about -88 makes p exactly 0
+   * in float32, where {@code p^q2} (q2 < 1) has an infinite derivative and the step's gradient
+   * turns NaN; and this term keeps pushing unknown logits down with a nearly constant force, so
+   * they do get there (training diverged after ~120 steps of the synthetic config).
+   */
+  private NDArray unknownTerm(NDArray logits, NDArray k, NDArray v) {
     double q2 = values.q2();
     double q3 = values.q3();
-    NDArray kBranch = k.mul(NDArrays.sub(1.0, safeP.pow(q2)).div(q2));
-    NDArray otherBranch =
-        NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, NDArrays.sub(1.0, safeP).pow(q3)).div(q3));
+    NDArray pPowQ2 = logSigmoid(logits).mul(q2).exp();
+    NDArray oneMinusPPowQ3 = logSigmoid(logits.neg()).mul(q3).exp();
+    NDArray kBranch = k.mul(NDArrays.sub(1.0, pPowQ2).div(q2));
+    NDArray otherBranch = NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, oneMinusPPowQ3).div(q3));
     return v.mul(kBranch.add(otherBranch));
+  }
+
+  /** {@code log σ(z) = -(max(-z, 0) + log(1 + exp(-|z|)))}, finite for every finite z. */
+  private static NDArray logSigmoid(NDArray z) {
+    return z.neg().maximum(0).add(z.abs().neg().exp().add(1).log()).neg();
   }
 
   private NDArray pseudoPositiveTerm(NDArray p, NDArray v) {

@@ -121,6 +121,32 @@ class GprLossTest {
   }
 
   @Test
+  void aSaturatedUnknownLogitHasTheAnalyticGradientNotANan() {
+    // The unknown-label term keeps pushing such logits down with a nearly constant force, so
+    // training reaches logits where float32 sigmoid is exactly 0. There the term's gradient is
+    // -V·K·p^q2·(1-p) = -V·K·exp(q2·z) (the (1-p)^q3 branch and the regulariser vanish with p),
+    // over the 4 entries of the mean. Epoch 3 of 8: w = 0.5, b = -2, mu = 0.6125, sigma = 1.4375.
+    GprLoss loss = GprLoss.forEpoch(params(true, 4), 3);
+    double k = 1 / (1 + Math.exp(2));
+    double v = Math.exp(-0.5 * Math.pow(0.6125 / 1.4375, 2));
+    for (double z : new double[] {-120, -300}) {
+      LossProbe.Result result =
+          LossProbe.run(
+              DataType.FLOAT32,
+              new double[][] {{z, 0.5, -0.5, 1.0}},
+              (manager, logits) ->
+                  loss.evaluate(
+                      new NDList(
+                          manager.create(new float[][] {{0, 1, 0, 0}}),
+                          manager.create(new int[][] {{0, 0, 1, -1}})),
+                      new NDList(logits)));
+      assertTrue(Double.isFinite(result.loss()), "loss " + result.loss());
+      double expected = -v * k * Math.exp(0.01 * z) / 4;
+      assertEquals(expected, result.gradient()[0][0], 1e-6 * Math.abs(expected) + 1e-9, "gradient at z = " + z);
+    }
+  }
+
+  @Test
   void lossLeavesEveryArrayInTheInputsManager() {
     GprLoss loss = GprLoss.forEpoch(params(true, 3), 2);
     try (NDManager trainer = NDManager.newBaseManager()) {
