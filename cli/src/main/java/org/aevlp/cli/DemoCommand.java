@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
       "Run AEVLP (GPR loss + DAMP pseudo-labels from the built-in VLM) and the Assume-Negative baseline on the "
           + "synthetic dataset in an embedded cluster (coordinator + workers + labeler in this JVM, real gRPC on "
           + "loopback), show their progress, and end with a side-by-side table.",
-      "First run: generates the dataset (~10 s) and pretrains the tiny VLM (~2 min); later runs reuse both. "
-          + "Measured on 2 cores: see docs/BENCHMARKS.md (demo).",
+      "First run: generates the dataset (~10 s) and pretrains the tiny VLM (~75 s on 2 free cores); later runs reuse both. "
+          + "Whole demo on 2 free cores: 3 min first run, 78 s after (docs/BENCHMARKS.md, Demo).",
       "Exit codes: 0 both experiments completed, 1 one failed, 2 bad arguments, 3 a port in use."
     })
 final class DemoCommand implements Callable<Integer> {
