@@ -86,12 +86,10 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory (default: the config's data_dir; synthetic data is generated there when missing).")
   Path dataDir;
 
-
   @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where the tables are written (default: RUN_DIR/compare-<config name>).")
   Path out;
-
 
   @Option(names = "--coordinator", paramLabel = "HOST:PORT", description = "Submit to this coordinator instead of an embedded cluster.")
   String coordinator;
@@ -107,8 +105,6 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(names = "--clip-dir", paramLabel = "DIR", description = "Exported CLIP TorchScript directory for scorer clip-torchscript (docs/CLIP.md).")
   Path clipDir;
-
-
 
   private PrintWriter stdout;
   private PrintWriter stderr;

@@ -53,16 +53,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Synthetic dataset directory, generated when missing (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("data", "synthetic");
 
-
   @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs per experiment (default: the config's num_epochs).")
   Integer epochs;
-
-
-
-
-
 
   @Override
   public Integer call() throws Exception {

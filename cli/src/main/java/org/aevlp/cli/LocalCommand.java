@@ -44,12 +44,10 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment spec (JSON, reference keys).")
   Path config;
 
-
   @Mixin EmbeddedClusterOptions cluster;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory (default: the spec's data_dir).")
   Path dataDir;
-
 
   @Option(names = "--epochs", paramLabel = "N", description = "Override num_epochs.")
   Integer epochs;
@@ -59,10 +57,6 @@ final class LocalCommand implements Callable<Integer> {
 
   @Option(names = "--clip-dir", paramLabel = "DIR", description = "Exported CLIP TorchScript directory for scorer clip-torchscript (docs/CLIP.md).")
   Path clipDir;
-
-
-
-
 
   @Override
   public Integer call() throws Exception {
