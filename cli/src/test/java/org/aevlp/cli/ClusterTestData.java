@@ -69,7 +69,7 @@ final class ClusterTestData {
     return """
         {"name": "cluster-pl-test", "dataset": "synthetic", "data_dir": "%s", "arch": "tiny-vlm",
          "use_pretrained": true, "pretrained_path": "%s", "image_size": 64, "bsize": 16, "num_epochs": %d,
-         "lr": 1e-3, "lr_mult": 10, "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "reg": 0,
+         "lr": 1e-4, "lr_mult": 10, "loss": "gpr_loss", "use_pl": true, "grid_size": 2, "reg": 0,
          "early_stop": false, "seed": 1200}
         """.formatted(data.toAbsolutePath(), vlm.resolve(PretrainedVlm.IMAGE_TOWER_FILE).toAbsolutePath(), epochs);
   }

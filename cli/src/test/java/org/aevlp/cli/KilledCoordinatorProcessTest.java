@@ -55,9 +55,10 @@ class KilledCoordinatorProcessTest {
     children.forEach(ChildJvm::close);
   }
 
-  private ChildJvm coordinator(Path runs, int port, int grpcPort, String log) throws Exception {
+  /** Starts a coordinator whose ExperimentService takes a free port, printed in its log. */
+  private ChildJvm coordinator(Path runs, int port, String log) throws Exception {
     ChildJvm jvm = ChildJvm.start(List.of("coordinator", "--run-dir", runs.toString(), "--port", Integer.toString(port),
-        "--grpc-port", Integer.toString(grpcPort), "--tensor-port", "0", "--metrics-port", "0",
+        "--grpc-port", "0", "--tensor-port", "0", "--metrics-port", "0",
         "--pause-timeout", "300",
         "--workers-to-start", "2"), 1, temp.resolve(log));
     children.add(jvm);
@@ -82,10 +83,9 @@ class KilledCoordinatorProcessTest {
     Path runs = temp.resolve("runs");
 
     int port = LoopbackCluster.freePort();
-    int grpcPort = LoopbackCluster.freePort();
-    ChildJvm first = coordinator(runs, port, grpcPort, "coordinator-1.log");
+    ChildJvm first = coordinator(runs, port, "coordinator-1.log");
     List<ChildJvm> firstWorkers = workers(port, "worker-a");
-    ManagedChannel channel = channelWhenServing(grpcPort, first);
+    ManagedChannel channel = channelWhenServing(first);
     String id;
     String queued;
     try {
@@ -115,10 +115,9 @@ class KilledCoordinatorProcessTest {
         "the killed coordinator left the run RUNNING on disk");
 
     int newPort = LoopbackCluster.freePort();
-    int newGrpcPort = LoopbackCluster.freePort();
-    ChildJvm second = coordinator(runs, newPort, newGrpcPort, "coordinator-2.log");
+    ChildJvm second = coordinator(runs, newPort, "coordinator-2.log");
     workers(newPort, "worker-b");
-    channel = channelWhenServing(newGrpcPort, second);
+    channel = channelWhenServing(second);
     try {
       var client = ExperimentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.MINUTES);
       assertEquals(id, client.submit(SubmitRequest.newBuilder().setRequestId("restart-me").setSpec(spec).build())
@@ -158,8 +157,13 @@ class KilledCoordinatorProcessTest {
     assertTrue(run.result().orElseThrow().testMap() > 0);
   }
 
-  /** A channel to the coordinator's ExperimentService once its health check says SERVING. */
-  private static ManagedChannel channelWhenServing(int grpcPort, ChildJvm coordinator) throws Exception {
+  /** A channel to the coordinator's ExperimentService (port read from its log) once it is SERVING. */
+  private static ManagedChannel channelWhenServing(ChildJvm coordinator) throws Exception {
+    ClusterTestData.awaitLine(coordinator, "ExperimentService on 127.0.0.1:", 120);
+    java.util.regex.Matcher found = java.util.regex.Pattern.compile("ExperimentService on 127\\.0\\.0\\.1:(\\d+)")
+        .matcher(Files.readString(coordinator.log()));
+    assertTrue(found.find());
+    int grpcPort = Integer.parseInt(found.group(1));
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {

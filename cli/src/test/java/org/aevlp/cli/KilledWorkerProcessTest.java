@@ -68,10 +68,10 @@ class KilledWorkerProcessTest {
     Path specFile = temp.resolve("spec.json");
     Files.writeString(specFile, json);
     int port = LoopbackCluster.freePort();
-    int tensorPort = LoopbackCluster.freePort();
     Path runs = temp.resolve("runs");
     coordinator = ChildJvm.start(List.of("coordinator", "--config", specFile.toString(), "--run-dir", runs.toString(),
-        "--run-id", "killed", "--port", Integer.toString(port), "--tensor-port", Integer.toString(tensorPort),
+        "--run-id", "killed", "--port", Integer.toString(port), "--grpc-port", "0",
+        "--tensor-port", "0",
         "--pause-timeout", "120", "--workers-to-start", "2", "--metrics-port", "0"), 1,
         temp.resolve("coordinator.log"));
     List<String> worker = List.of("worker", "--seed-nodes", "127.0.0.1:" + port, "--threads", "1",

@@ -91,8 +91,8 @@ class KilledWorkerWithLabelerProcessTest {
     String seed = "127.0.0.1:" + port;
     Path runs = temp.resolve("runs");
     coordinator = ChildJvm.start(List.of("coordinator", "--config", specFile.toString(), "--run-dir", runs.toString(),
-        "--run-id", "killed", "--port", Integer.toString(port), "--tensor-port",
-        Integer.toString(LoopbackCluster.freePort()), "--pause-timeout", "120", "--workers-to-start", "2",
+        "--run-id", "killed", "--port", Integer.toString(port), "--grpc-port", "0", "--tensor-port",
+        "0", "--pause-timeout", "120", "--workers-to-start", "2",
         "--metrics-port", "0"), 1, temp.resolve("coordinator.log"));
     labeler = ChildJvm.start(List.of("labeler", "--dataset", "synthetic", "--data-dir", data.toString(),
         "--vlm-dir", vlm.toString(), "--port", Integer.toString(LoopbackCluster.freePort()), "--seed-nodes", seed,
