@@ -94,6 +94,8 @@ class DashboardQueriesTest {
       // by the two workers between them.
       assertEquals(30, scalar(server, "sum(aevlp_training_steps_total)"));
       assertEquals(480, scalar(server, "sum(aevlp_training_samples_total)"));
+      // the workers are separate scrape targets: their last scrape may predate the run's end
+      awaitValue(server, "sum(aevlp_worker_samples_trained_total) == 480", Duration.ofSeconds(30));
       assertEquals(480, scalar(server, "sum(aevlp_worker_samples_trained_total)"));
       assertEquals(2, scalar(server, "count(aevlp_worker_samples_trained_total > 0)"));
       // the experiment manager's own figures
