@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the bearer-token check when {@link GrpcSecurity#token()} is set (health and reflection
  *       stay open),
  *   <li>TLS when the security has a certificate chain and key,
+ *   <li>INVALID_ARGUMENT for request bytes that do not parse ({@link UnparseableRequests}),
  *   <li>status descriptions bounded to fit a client's trailers ({@link StatusDescriptionLimit}),
  *   <li>Micrometer's gRPC server meters ({@code grpc.server.processing.duration}, {@code
  *       grpc.server.requests.received}, {@code grpc.server.responses.sent}) on {@code registry}.
@@ -70,7 +71,7 @@ public final class GrpcServerAssembly {
     MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
     List<String> names = new ArrayList<>();
     for (BindableService service : services) {
-      ServerServiceDefinition definition = service.bindService();
+      ServerServiceDefinition definition = UnparseableRequests.guard(service.bindService());
       builder.addService(definition);
       // meters exist from the start, so dashboards show zeros rather than gaps
       metrics.preregisterService(definition);

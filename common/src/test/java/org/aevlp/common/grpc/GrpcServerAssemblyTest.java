@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -18,10 +20,14 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -237,6 +243,63 @@ class GrpcServerAssemblyTest {
     assertTrue(sent != null && sent.count() == 1, clientRegistry.getMetersAsString());
     assertEquals(0, serverRegistry.get("grpc.server.processing.duration").tag("method", "PseudoLabelsForImages")
         .timer().count());
+  }
+
+  @Test
+  void requestBytesThatDoNotParseAreRefusedAsInvalidArgumentNamingTheMessage() throws Exception {
+    RunningGrpcServer server = serve(GrpcSecurity.none());
+    ManagedChannel channel = connect("127.0.0.1:" + server.port(), GrpcSecurity.none());
+    MethodDescriptor<byte[], byte[]> raw = LabelerServiceGrpc.getPseudoLabelsMethod()
+        .toBuilder(BYTES, BYTES).build();
+
+    // a zero tag, a varint that never ends, a field cut short
+    for (byte[] garbage : List.of(new byte[] {0}, new byte[] {8, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
+        new byte[] {10, 50, 1})) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+          channel, raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage));
+      assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+      assertEquals("the request's bytes do not parse as PseudoLabelsRequest of aevlp.v1.LabelerService/PseudoLabels",
+          refused.getStatus().getDescription());
+    }
+    assertEquals(0, labeler.served.get());
+
+    byte[] answer = ClientCalls.blockingUnaryCall(channel, raw,
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), REQUEST.toByteArray());
+    assertEquals(7, PseudoLabelsResponse.parseFrom(answer).getRows(0).getIndex());
+    assertEquals(7, call(channel).getRows(0).getIndex());
+    assertEquals(2, labeler.served.get());
+    assertEquals(Set.of("aevlp.v1.LabelerService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection"),
+        listServices(channel));
+    assertTrue(describesSymbol(channel, "aevlp.v1.LabelerService"), "reflection lost the service's schema");
+  }
+
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  private static boolean describesSymbol(ManagedChannel channel, String symbol) throws Exception {
+    CompletableFuture<Boolean> found = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .serverReflectionInfo(observer(
+            response -> found.complete(response.hasFileDescriptorResponse()
+                && response.getFileDescriptorResponse().getFileDescriptorProtoCount() > 0),
+            found::completeExceptionally));
+    requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
+    requests.onCompleted();
+    return found.get(10, TimeUnit.SECONDS);
   }
 
   private static Set<String> listServices(ManagedChannel channel) throws Exception {
