@@ -69,6 +69,8 @@ final class CheckpointCapture extends Operation {
       runner.store().remove(key);
       List<ActorRef<Command>> ready = runner.readyWorkers();
       if (!ready.isEmpty()) {
+        runner.log().info("worker {} left while publishing the checkpoint state; asking {}", worker.path(),
+            ready.get(0).path());
         source = ready.get(0);
         start();
       }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import org.aevlp.common.tensor.TensorStore;
 import org.aevlp.proto.v1.ExperimentSpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,12 +91,17 @@ class RunnerFaultsTest {
 
   private RunDirectory startRunner(String id, int epochs, RunListener listener, RunnerSettings settings)
       throws Exception {
+    return startRunner(id, epochs, listener, settings, temp.resolve("runs"));
+  }
+
+  private RunDirectory startRunner(String id, int epochs, RunListener listener, RunnerSettings settings,
+      Path runRoot) throws Exception {
     ExperimentSpec spec = SpecLoader.builtIn().load("""
         {"dataset": "synthetic", "data_dir": "/nowhere", "arch": "resnet18-narrow", "use_pretrained": false,
          "bsize": 6, "num_epochs": %d, "loss": "full_loss", "early_stop": false, "seed": 7}
         """.formatted(epochs), "test").spec();
     SpmlDataset dataset = RunnerTestKit.dataset(temp, TRAIN, CLASSES);
-    RunDirectory run = RunStore.open(temp.resolve("runs")).create(id, SpecJson.toJson(spec),
+    RunDirectory run = RunStore.open(runRoot).create(id, SpecJson.toJson(spec),
         RunStatus.queued(System.currentTimeMillis()));
     testKit.spawn(ExperimentRunner.create(new ExperimentRunner.RunnerInputs(id, spec, SpecJson.toJson(spec), dataset,
         run, store, new TensorEndpoint("127.0.0.1", 1, store.id()), settings, listener, Optional.empty())),
@@ -154,6 +162,57 @@ class RunnerFaultsTest {
     try (var files = Files.list(moved)) {
       Path first = files.filter(f -> f.getFileName().toString().endsWith(".ckpt")).findFirst().orElseThrow();
       assertArrayEquals(before, Files.readAllBytes(first), "the epoch-1 checkpoint is intact");
+    }
+  }
+
+  @Test
+  void aFullDiskFailsTheRunWithTheReasonAndKeepsEarlierCheckpoints() throws Exception {
+    Path disk = Files.createDirectories(temp.resolve("disk"));
+    mountSmallTmpfs(disk);
+    try {
+      testKit.spawn(FakeWorker.create(store, CLASSES, journal, m -> false, 20), "steady");
+      Ending ending = new Ending();
+      RunDirectory run = startRunner("full-disk", 3, ending, RunnerSettings.defaults(Optional.empty())
+          .withPauseTimeout(Duration.ofSeconds(30)), disk.resolve("runs"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (ending.epochs.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Path checkpoint = run.path().resolve("checkpoints").resolve(run.checkpoints().get(0).fileName());
+      byte[] before = Files.readAllBytes(checkpoint);
+      fillUp(disk.resolve("filler"));
+
+      String outcome = ending.ended.get(60, TimeUnit.SECONDS);
+      assertTrue(outcome.startsWith("failed: ") && outcome.contains("No space left on device"), outcome);
+      assertEquals(List.of(1), ending.epochs, "no epoch after the disk filled up is recorded");
+      assertArrayEquals(before, Files.readAllBytes(checkpoint), "the epoch-1 checkpoint is intact");
+      try (var files = Files.walk(run.path())) {
+        assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file is left");
+      }
+    } finally {
+      new ProcessBuilder("umount", disk.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A 1 MiB tmpfs: a disk that really fills up. Skips, saying why, where mounting is not allowed. */
+  private static void mountSmallTmpfs(Path at) throws Exception {
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", at.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(mount.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    boolean mounted = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
+    Assumptions.assumeTrue(mounted,
+        "the full-disk test mounts a 1 MiB tmpfs, which needs root with CAP_SYS_ADMIN: " + output.strip());
+  }
+
+  /** Writes until the file system refuses with "No space left on device". */
+  private static void fillUp(Path filler) throws IOException {
+    byte[] block = new byte[4096];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("No space left on device"), e.toString());
     }
   }
 

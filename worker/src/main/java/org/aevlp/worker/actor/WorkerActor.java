@@ -25,6 +25,7 @@ import org.aevlp.common.cluster.WorkerProtocol.Release;
 import org.aevlp.common.cluster.WorkerProtocol.Reply;
 import org.aevlp.common.cluster.WorkerProtocol.RunMicroBatch;
 import org.aevlp.common.cluster.WorkerProtocol.StateLoaded;
+import org.aevlp.common.cluster.WorkerProtocol.StatePart;
 import org.aevlp.common.cluster.WorkerProtocol.StatePublished;
 import org.aevlp.common.cluster.WorkerProtocol.StepTimings;
 import org.aevlp.common.cluster.WorkerProtocol.WorkerFailed;
@@ -286,6 +287,10 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         case RUNNING_STATISTICS -> trainer.runningStatistics();
         case TRAINABLE_PARAMETERS -> trainer.parameters();
       };
+      if (command.part() == StatePart.WHOLE_REPLICA) {
+        getContext().getLog().info("experiment {}: publishing the whole replica for a checkpoint ({} floats)",
+            command.experimentId(), values.length);
+      }
       session.transport().publish(command.tensorKey(), values);
       command.replyTo().tell(new StatePublished(command.experimentId(), self(), command.part(), command.tensorKey()));
     } catch (Exception e) {
