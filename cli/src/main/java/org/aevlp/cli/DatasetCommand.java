@@ -19,12 +19,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code aevlp dataset}: prepares datasets; today the synthetic SPML set (DESIGN §5). */
+/** {@code aevlp dataset}: prepares datasets: the synthetic SPML set (DESIGN §5) and label-relation matrices. */
 @Command(
     name = "dataset",
     mixinStandardHelpOptions = true,
     description = "Prepare datasets.",
-    subcommands = {DatasetCommand.Synthetic.class})
+    subcommands = {DatasetCommand.Synthetic.class, DatasetRelationCommand.class})
 final class DatasetCommand implements Runnable {
 
   @Spec CommandSpec spec;

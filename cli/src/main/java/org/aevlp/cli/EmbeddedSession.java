@@ -50,13 +50,14 @@ final class EmbeddedSession {
   }
 
   /**
-   * The labeler a spec with pseudo-labels needs: its dataset read from the spec's data_dir and the
-   * scorer the spec names ({@code vlmDir} default: DATA_DIR/tiny-vlm).
+   * The labeler a spec with pseudo-labels needs: its dataset read from the spec's data_dir (with the
+   * spec's relation matrix, if it names one) and the scorer the spec names ({@code vlmDir} default: DATA_DIR/tiny-vlm).
    */
   static EmbeddedCluster.LabelerPart labelerFor(ExperimentSpec spec, ScorerFactory scorers, Optional<Path> vlmDir,
       Optional<Path> clipDir) throws IOException {
     Path data = Path.of(spec.getDataDir());
-    LabelerDataset dataset = LabelerDataset.load(spec.getDataset(), data);
+    LabelerDataset dataset = LabelerDataset.load(spec.getDataset(), data,
+        spec.getRelation().isEmpty() ? Optional.empty() : Optional.of(Path.of(spec.getRelation())));
     Scorer scorer = scorers.create(new ScorerChoice(spec.getScorer(), vlmDir.or(() -> Optional.of(data.resolve(
         "tiny-vlm"))), clipDir, dataset.classNames()));
     return new EmbeddedCluster.LabelerPart(scorer, dataset);

@@ -77,6 +77,9 @@ final class LabelerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Dataset directory in the formatted SPML layout; required to serve.")
   Path dataDir;
 
+  @Option(names = "--relation", paramLabel = "FILE", description = "Label-relation matrix (.npy, C x C) for the GCN text refinement (use_refinement), e.g. from `aevlp dataset relation` (default: the one the dataset ships; synthetic ships none).")
+  Path relation;
+
   @Option(names = "--scorer", paramLabel = "NAME", description = "tiny-vlm or clip-torchscript (default: tiny-vlm for synthetic, else clip-torchscript).")
   String scorer;
 
@@ -129,11 +132,12 @@ final class LabelerCommand implements Callable<Integer> {
     Optional<ClusterMembership> membership = membership();
     LabelerDataset loaded;
     try {
-      loaded = LabelerDataset.load(dataset, dataDir);
+      loaded = LabelerDataset.load(dataset, dataDir, Optional.ofNullable(relation));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--dataset: " + e.getMessage());
     } catch (IOException e) {
-      err.println("aevlp labeler: cannot read dataset " + dataset + " from " + dataDir + ": " + e.getMessage());
+      err.println("aevlp labeler: cannot read dataset " + dataset + " from " + dataDir
+          + (relation == null ? "" : " with relation matrix " + relation + " (--relation)") + ": " + e.getMessage());
       return 1;
     }
     String scorerName = scorer != null ? scorer : dataset.equals("synthetic") ? "tiny-vlm" : "clip-torchscript";

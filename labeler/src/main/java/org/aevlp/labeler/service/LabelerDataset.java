@@ -24,7 +24,7 @@ import org.aevlp.labeler.text.RelationMatrices;
  * @param imageRoot directory the image paths are relative to
  * @param imagePaths the official training phase's image paths, by row
  * @param defaultTopK the dataset's {@code top_k} constant, the default of requests
- * @param adjacency the label-relation GCN adjacency, when the dataset ships a relation matrix
+ * @param adjacency the label-relation GCN adjacency, when the dataset ships a relation matrix or one was given
  */
 public record LabelerDataset(
     String id,
@@ -51,6 +51,14 @@ public record LabelerDataset(
    * the training phase's label columns must match the catalog's classes.
    */
   public static LabelerDataset load(String id, Path dir) throws IOException {
+    return load(id, dir, Optional.empty());
+  }
+
+  /**
+   * As {@link #load(String, Path)}, with the label-relation matrix read from {@code relationFile}
+   * when given (instead of the one the dataset ships, if any).
+   */
+  public static LabelerDataset load(String id, Path dir, Optional<Path> relationFile) throws IOException {
     DatasetInfo info = DatasetCatalog.builtIn().get(id);
     if (!Files.isDirectory(dir)) {
       throw new DatasetFormatException(dir, "data directory not found");
@@ -64,7 +72,7 @@ public record LabelerDataset(
               + info.numClasses());
     }
     return new LabelerDataset(
-        id, info.classNames(), dir, train.imagePaths(), info.topK(), RelationMatrices.adjacencyFor(info));
+        id, info.classNames(), dir, train.imagePaths(), info.topK(), RelationMatrices.adjacencyFor(info, relationFile));
   }
 
   /** Rows of the training phase. */

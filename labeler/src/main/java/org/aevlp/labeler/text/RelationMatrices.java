@@ -28,14 +28,29 @@ public final class RelationMatrices {
    * synthetic one, say).
    */
   public static Optional<RelationAdjacency> adjacencyFor(DatasetInfo dataset) throws IOException {
-    if (dataset.relationFile().isEmpty()) {
+    return adjacencyFor(dataset, Optional.empty());
+  }
+
+  /**
+   * The adjacency from {@code relationFile} (a C×C .npy, e.g. written by {@code aevlp dataset
+   * relation}) when given, else from the dataset's shipped matrix; empty when there is neither.
+   */
+  public static Optional<RelationAdjacency> adjacencyFor(DatasetInfo dataset, Optional<Path> relationFile)
+      throws IOException {
+    double[][] relation;
+    String name;
+    if (relationFile.isPresent()) {
+      name = relationFile.get().toString();
+      relation = square(NpyReader.read(relationFile.get()), name);
+    } else if (dataset.relationFile().isPresent()) {
+      name = dataset.relationFile().get();
+      relation = load(name);
+    } else {
       return Optional.empty();
     }
-    double[][] relation = load(dataset.relationFile().get());
     if (relation.length != dataset.numClasses()) {
-      throw new IOException(
-          "relation matrix " + dataset.relationFile().get() + " is " + relation.length + "x" + relation.length
-              + " but dataset " + dataset.id() + " has " + dataset.numClasses() + " classes");
+      throw new IOException("relation matrix " + name + " is " + relation.length + "x" + relation.length
+          + " but dataset " + dataset.id() + " has " + dataset.numClasses() + " classes");
     }
     return Optional.of(RelationAdjacency.fromRelation(relation, dataset.sparseTopk(), dataset.reweightP()));
   }
@@ -55,13 +70,16 @@ public final class RelationMatrices {
         throw new IOException("relation matrix " + fileName + " is not on the class path under " + ROOT);
       }
       Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
-      NpyArray array = NpyReader.read(temporary);
-      if (array.rank() != 2 || array.rows() != array.cols()) {
-        throw new IOException("relation matrix " + fileName + " must be square, its shape is " + array.shape());
-      }
-      return array.toDoubleMatrix();
+      return square(NpyReader.read(temporary), fileName);
     } finally {
       Files.deleteIfExists(temporary);
     }
+  }
+
+  private static double[][] square(NpyArray array, String name) throws IOException {
+    if (array.rank() != 2 || array.rows() != array.cols()) {
+      throw new IOException("relation matrix " + name + " must be square, its shape is " + array.shape());
+    }
+    return array.toDoubleMatrix();
   }
 }
