@@ -1,5 +1,6 @@
 package org.aevlp.cli;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.aevlp.worker.bench.TrainStepBenchmark;
@@ -14,7 +15,10 @@ import picocli.CommandLine.Option;
       "Times forward + GPR loss + backward + Adam step of one replica on random data in memory "
           + "(after warm-up), plus reading parameters as a flat buffer and applying a flat gradient, "
           + "and the process's resident memory after 100 steps and at the end.",
-      "Last line: images_per_second=... step_s=... threads=..."
+      "Last line: images_per_second=... step_s=... threads=...",
+      "With --versus-python, the same step of the reference stack (PyTorch + torchvision in Python, "
+          + "torchvision's network, the same GPR loss and Adam) is timed in alternating rounds with this "
+          + "one, and the medians and their ratio are printed."
     })
 final class TrainStepBenchCommand implements Callable<Integer> {
 
@@ -42,6 +46,15 @@ final class TrainStepBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1200", description = "Seed of weights and data (default: ${DEFAULT-VALUE}).")
   int seed;
 
+  @Option(names = "--versus-python", description = "Also time the reference Python stack's step, alternating rounds.")
+  boolean versusPython;
+
+  @Option(names = "--python", defaultValue = "python3", paramLabel = "EXE", description = "Python interpreter with torch and torchvision (default: ${DEFAULT-VALUE}).")
+  String python;
+
+  @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "With --versus-python: rounds of (DJL, Python) (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Override
   public Integer call() {
     if (threads < 1 || steps < 1 || warmup < 0 || batch < 1 || classes < 1) {
@@ -49,8 +62,12 @@ final class TrainStepBenchCommand implements Callable<Integer> {
       return 2;
     }
     DjlThreads.configure(threads);
-    TrainStepBenchmark.Result r = TrainStepBenchmark.run(
-        new TrainStepBenchmark.Settings(arch, imageSize, batch, classes, warmup, steps, seed), System.err);
+    TrainStepBenchmark.Settings settings =
+        new TrainStepBenchmark.Settings(arch, imageSize, batch, classes, warmup, steps, seed);
+    if (versusPython) {
+      return versusPython(settings);
+    }
+    TrainStepBenchmark.Result r = TrainStepBenchmark.run(settings, System.err);
     System.out.printf(Locale.ROOT, "arch=%s image_size=%d batch=%d classes=%d parameters=%d steps=%d%n",
         arch, imageSize, batch, classes, r.parameterCount(), steps);
     System.out.printf(Locale.ROOT, "flatten_s=%.4f apply_s=%.4f (median: read all parameters as one flat buffer; "
@@ -59,6 +76,47 @@ final class TrainStepBenchCommand implements Callable<Integer> {
         megabytes(r.rssAfter100StepsBytes()), megabytes(r.rssAtEndBytes()));
     System.out.printf(Locale.ROOT, "images_per_second=%.2f step_s=%.4f threads=%d%n",
         r.imagesPerSecond(), r.medianStepSeconds(), threads);
+    return 0;
+  }
+
+  /** Alternating rounds so that both stacks see the same machine load; medians over rounds. */
+  private int versusPython(TrainStepBenchmark.Settings settings) {
+    if (rounds < 1) {
+      System.err.println("aevlp bench train-step: --rounds must be >= 1");
+      return 2;
+    }
+    PythonTrainStep reference;
+    try {
+      reference = PythonTrainStep.using(python);
+    } catch (IOException e) {
+      System.err.println("aevlp bench train-step: " + e.getMessage());
+      return 1;
+    }
+    double[] djl = new double[rounds];
+    double[] torch = new double[rounds];
+    String stack = "";
+    for (int round = 0; round < rounds; round++) {
+      djl[round] = TrainStepBenchmark.run(settings, System.err).imagesPerSecond();
+      try {
+        PythonTrainStep.Measurement m = reference.measure(settings, threads);
+        torch[round] = m.imagesPerSecond();
+        stack = m.stack();
+      } catch (IOException e) {
+        System.err.println("aevlp bench train-step: " + e.getMessage());
+        return 1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      }
+      System.out.printf(Locale.ROOT, "round %d: djl_images_per_second=%.2f python_images_per_second=%.2f%n",
+          round + 1, djl[round], torch[round]);
+    }
+    double djlMedian = TrainStepBenchmark.median(djl);
+    double torchMedian = TrainStepBenchmark.median(torch);
+    System.out.printf(Locale.ROOT, "arch=%s image_size=%d batch=%d classes=%d threads=%d rounds=%d python: %s%n",
+        arch, imageSize, batch, classes, threads, rounds, stack);
+    System.out.printf(Locale.ROOT, "djl_images_per_second=%.2f python_images_per_second=%.2f djl_over_python=%.2f%n",
+        djlMedian, torchMedian, djlMedian / torchMedian);
     return 0;
   }
 

@@ -106,7 +106,8 @@ public final class TrainStepBenchmark {
         images, c, List.of(observed, pseudo));
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int mid = sorted.length / 2;
