@@ -17,8 +17,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +33,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RawBytes;
 import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.proto.v1.CancelRequest;
 import org.aevlp.proto.v1.ExperimentServiceGrpc;
@@ -169,7 +168,7 @@ class ExperimentServiceFuzzTest {
           bytes = new byte[random.nextInt(300)];
           random.nextBytes(bytes);
         }
-        outcomes.merge(call(rawBytes(method), bytes, strings(method, bytes), method.getBareMethodName() + " bytes case " + i), 1,
+        outcomes.merge(call(RawBytes.of(method), bytes, strings(method, bytes), method.getBareMethodName() + " bytes case " + i), 1,
             Integer::sum);
       }
       System.out.printf("coordinator fuzz %s raw bytes: %d cases in %.1f s, outcomes %s%n",
@@ -247,7 +246,7 @@ class ExperimentServiceFuzzTest {
 
   private static <T extends com.google.protobuf.Message> Map<Status.Code, Integer> fuzz(String name,
       MethodDescriptor<T, ?> method, java.util.function.Supplier<T> requests) {
-    MethodDescriptor<byte[], byte[]> raw = rawBytes(method);
+    MethodDescriptor<byte[], byte[]> raw = RawBytes.of(method);
     // requests are drawn in order (one seed, one sequence) and sent eight at a time
     List<T> drawn = new java.util.ArrayList<>(CASES);
     for (int i = 0; i < CASES; i++) {
@@ -348,27 +347,6 @@ class ExperimentServiceFuzzTest {
     } catch (RuntimeException e) {
       return List.of();
     }
-  }
-
-  static MethodDescriptor<byte[], byte[]> rawBytes(MethodDescriptor<?, ?> method) {
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(byte[] value) {
-        return new ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
-    return MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
-        .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(bytes).setResponseMarshaller(bytes)
-        .build();
   }
 
   static String randomText(SplittableRandom random, int length) {

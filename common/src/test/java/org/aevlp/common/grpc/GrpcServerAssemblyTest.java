@@ -24,10 +24,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -249,8 +246,7 @@ class GrpcServerAssemblyTest {
   void requestBytesThatDoNotParseAreRefusedAsInvalidArgumentNamingTheMessage() throws Exception {
     RunningGrpcServer server = serve(GrpcSecurity.none());
     ManagedChannel channel = connect("127.0.0.1:" + server.port(), GrpcSecurity.none());
-    MethodDescriptor<byte[], byte[]> raw = LabelerServiceGrpc.getPseudoLabelsMethod()
-        .toBuilder(BYTES, BYTES).build();
+    MethodDescriptor<byte[], byte[]> raw = RawBytes.of(LabelerServiceGrpc.getPseudoLabelsMethod());
 
     // a zero tag, a varint that never ends, a field cut short
     for (byte[] garbage : List.of(new byte[] {0}, new byte[] {8, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
@@ -272,22 +268,6 @@ class GrpcServerAssemblyTest {
         listServices(channel));
     assertTrue(describesSymbol(channel, "aevlp.v1.LabelerService"), "reflection lost the service's schema");
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   private static boolean describesSymbol(ManagedChannel channel, String symbol) throws Exception {
     CompletableFuture<Boolean> found = new CompletableFuture<>();

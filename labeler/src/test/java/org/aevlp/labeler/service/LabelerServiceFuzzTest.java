@@ -17,9 +17,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -32,6 +29,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.aevlp.common.grpc.GrpcServerAssembly;
+import org.aevlp.common.grpc.RawBytes;
 import org.aevlp.common.image.ImageCodec;
 import org.aevlp.common.image.RgbImage;
 import org.aevlp.labeler.bench.UntrainedTinyVlmScorer;
@@ -113,7 +111,7 @@ class LabelerServiceFuzzTest {
     RandomLabelerRequests random = new RandomLabelerRequests(SEED + 2);
     for (MethodDescriptor<?, ?> method : List.of(LabelerServiceGrpc.getPseudoLabelsMethod(),
         LabelerServiceGrpc.getPseudoLabelsForImagesMethod())) {
-      MethodDescriptor<byte[], byte[]> raw = rawBytes(method);
+      MethodDescriptor<byte[], byte[]> raw = RawBytes.of(method);
       Map<Status.Code, Integer> outcomes = new EnumMap<>(Status.Code.class);
       for (int i = 0; i < CASES; i++) {
         byte[] bytes = random.bytesFor(method);
@@ -153,7 +151,7 @@ class LabelerServiceFuzzTest {
 
   private static <T extends Message> Map<Status.Code, Integer> fuzz(String name, Supplier<T> requests,
       MethodDescriptor<T, ?> method) {
-    MethodDescriptor<byte[], byte[]> raw = rawBytes(method);
+    MethodDescriptor<byte[], byte[]> raw = RawBytes.of(method);
     // requests are drawn in order (one seed, one sequence) and sent eight at a time
     List<T> drawn = new java.util.ArrayList<>(CASES);
     for (int i = 0; i < CASES; i++) {
@@ -243,27 +241,6 @@ class LabelerServiceFuzzTest {
   }
 
   /** The method with its messages as plain bytes, so that anything can be sent as a request. */
-  static MethodDescriptor<byte[], byte[]> rawBytes(MethodDescriptor<?, ?> method) {
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(byte[] value) {
-        return new ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
-    return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(bytes).setResponseMarshaller(bytes)
-        .build();
-  }
-
   private static String abbreviate(String text) {
     return text.length() <= 400 ? text : text.substring(0, 400) + "... (" + text.length() + " chars)";
   }
