@@ -12,8 +12,13 @@ import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
 import org.aevlp.common.spec.SpecException;
 import org.aevlp.common.spec.SpecLoader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.aevlp.coordinator.runner.RunListener;
 import org.aevlp.coordinator.runner.RunnerSettings;
+import org.aevlp.labeler.scorer.TinyVlmScorer;
+import org.aevlp.labeler.service.LabelerDataset;
+import org.aevlp.labeler.service.LabelerServer;
+import org.aevlp.labeler.service.LabelerSettings;
 import org.aevlp.labeler.vlm.PretrainOptions;
 import org.aevlp.labeler.vlm.PretrainProgress;
 import org.aevlp.labeler.vlm.PretrainedVlm;
@@ -117,6 +122,28 @@ final class ClusterTestData {
     try (LoopbackCluster cluster = LoopbackCluster.start(runs,
         RunnerSettings.defaults(Optional.empty()).withWorkersToStart(2))) {
       cluster.addLocalWorkers(2, WorkerSettings.of(Optional.empty(), List.of()), new NetworkReplicaFactory("cpu"));
+      CoordinatorNode.Outcome outcome = cluster.run("reference", spec(json), RunListener.NONE)
+          .get(10, TimeUnit.MINUTES);
+      if (outcome.state() != RunState.COMPLETED) {
+        throw new AssertionError("the uninterrupted reference run ended " + outcome.state() + ": " + outcome.reason());
+      }
+      return outcome.result().map(RunResult::testMap).orElseThrow();
+    }
+  }
+
+  /**
+   * Test mAP of the pseudo-label spec {@code json} trained by two workers in this JVM with a labeler
+   * in this JVM too (tiny VLM from {@code vlm}), nothing going wrong. Where the labeler runs does not
+   * change the pseudo-labels: they are a function of (sample, epoch, seed) and the VLM.
+   */
+  static double uninterruptedMapWithLabeler(Path runs, String json, Path data, Path vlm) throws Exception {
+    try (LabelerServer server = LabelerServer.start(
+            LabelerSettings.defaults().withBindAddress("127.0.0.1").withPort(0).withActors(1),
+            TinyVlmScorer.load(vlm), List.of(LabelerDataset.load("synthetic", data)), new SimpleMeterRegistry());
+        LoopbackCluster cluster = LoopbackCluster.start(runs,
+            RunnerSettings.defaults(Optional.empty()).withWorkersToStart(2))) {
+      cluster.addLocalWorkers(2, WorkerSettings.of(Optional.empty(), List.of("127.0.0.1:" + server.port())),
+          new NetworkReplicaFactory("cpu"));
       CoordinatorNode.Outcome outcome = cluster.run("reference", spec(json), RunListener.NONE)
           .get(10, TimeUnit.MINUTES);
       if (outcome.state() != RunState.COMPLETED) {

@@ -154,7 +154,11 @@ class KilledCoordinatorProcessTest {
       assertTrue(count.exactlyOnce() && count.trained() == 480, count.toString());
     }
     assertEquals(List.of(1, 2, 3), run.epochs().stream().map(EpochRecord::epoch).toList());
-    assertTrue(run.result().orElseThrow().testMap() > 0);
+    double resumedMap = run.result().orElseThrow().testMap();
+    double uninterrupted = ClusterTestData.uninterruptedMap(temp.resolve("reference-runs"),
+        ClusterTestData.specJson(data, EPOCHS, ""));
+    System.out.printf("test mAP after the restart %.2f, uninterrupted %.2f%n", resumedMap, uninterrupted);
+    assertEquals(uninterrupted, resumedMap, KilledWorkerProcessTest.MAP_TOLERANCE);
   }
 
   /** A channel to the coordinator's ExperimentService (port read from its log) once it is SERVING. */

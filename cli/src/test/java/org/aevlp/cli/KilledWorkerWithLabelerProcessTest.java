@@ -3,33 +3,22 @@ package org.aevlp.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import org.aevlp.common.data.FormattedSpmlLoader;
 import org.aevlp.common.data.SplitOptions;
 import org.aevlp.common.runs.EpochRecord;
-import org.aevlp.common.runs.RunResult;
 import org.aevlp.common.runs.RunState;
 import org.aevlp.common.runs.RunStore;
 import org.aevlp.common.runs.StoredRun;
 import org.aevlp.coordinator.runner.EpochSampleCount;
-import org.aevlp.coordinator.runner.RunListener;
-import org.aevlp.coordinator.runner.RunnerSettings;
 import org.aevlp.coordinator.runner.SampleCountLog;
-import org.aevlp.labeler.scorer.TinyVlmScorer;
-import org.aevlp.labeler.service.LabelerDataset;
 import org.aevlp.labeler.service.LabelerServer;
-import org.aevlp.labeler.service.LabelerSettings;
-import org.aevlp.worker.actor.NetworkReplicaFactory;
-import org.aevlp.worker.actor.WorkerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,7 +124,7 @@ class KilledWorkerWithLabelerProcessTest {
     assertTrue(detectionSeconds < DETECTION_SECONDS, "the kill was noticed after " + detectionSeconds + " s");
     double killedMap = run.result().orElseThrow().testMap();
 
-    double uninterrupted = uninterruptedMap(json, data, vlm);
+    double uninterrupted = ClusterTestData.uninterruptedMapWithLabeler(temp.resolve("reference-runs"), json, data, vlm);
     double chance = ClusterTestData.chanceMap(
         FormattedSpmlLoader.load(data, SplitOptions.of(0.2, 1200), OptionalInt.empty()).test());
     System.out.printf(Locale.ROOT, "kill noticed after %.1f s; test mAP after the kill %.2f, uninterrupted %.2f,"
@@ -147,21 +136,5 @@ class KilledWorkerWithLabelerProcessTest {
         clusterSeconds, (System.nanoTime() - start) / 1e9);
     assertTrue(uninterrupted > chance + 5, "the reference run learned: mAP " + uninterrupted + ", chance " + chance);
     assertEquals(uninterrupted, killedMap, MAP_TOLERANCE);
-  }
-
-  /** The same spec with two workers and a labeler in this JVM, none killed. */
-  private double uninterruptedMap(String json, Path data, Path vlm) throws Exception {
-    try (LabelerServer server = LabelerServer.start(
-            LabelerSettings.defaults().withBindAddress("127.0.0.1").withPort(0).withActors(1),
-            TinyVlmScorer.load(vlm), List.of(LabelerDataset.load("synthetic", data)), new SimpleMeterRegistry());
-        LoopbackCluster cluster = LoopbackCluster.start(temp.resolve("reference-runs"),
-            RunnerSettings.defaults(Optional.empty()).withWorkersToStart(2))) {
-      cluster.addLocalWorkers(2, WorkerSettings.of(Optional.empty(), List.of("127.0.0.1:" + server.port())),
-          new NetworkReplicaFactory("cpu"));
-      CoordinatorNode.Outcome outcome = cluster.run("reference", ClusterTestData.spec(json), RunListener.NONE)
-          .get(10, TimeUnit.MINUTES);
-      assertEquals(RunState.COMPLETED, outcome.state(), outcome.reason());
-      return outcome.result().map(RunResult::testMap).orElseThrow();
-    }
   }
 }
