@@ -63,15 +63,17 @@ class ConfigFilesTest {
   }
 
   @Test
-  void projectConfigsDirectoryHoldsTheFiveSpecs() throws IOException {
+  void projectConfigsDirectoryHoldsTheFiveSpecsAndTheBenchmarkVariants() throws IOException {
     try (Stream<Path> files = Files.list(PROJECT_CONFIGS)) {
       Set<String> names = files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-      assertEquals(Set.of("synthetic.json", "voc.json", "coco.json", "nuswide.json", "cub.json"), names);
+      assertEquals(Set.of("synthetic.json", "voc.json", "coco.json", "nuswide.json", "cub.json",
+          "synthetic-scratch.json", "synthetic-hard1-ablations.json"), names);
     }
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"synthetic.json", "voc.json", "coco.json", "nuswide.json", "cub.json"})
+  @CsvSource({"synthetic.json", "voc.json", "coco.json", "nuswide.json", "cub.json", "synthetic-scratch.json",
+      "synthetic-hard1-ablations.json"})
   void projectConfigParsesWithoutWarningsAndValidates(String file) throws IOException, SpecException {
     ParsedSpec parsed = LOADER.load(PROJECT_CONFIGS.resolve(file));
     assertEquals(List.of(), parsed.warnings());
