@@ -2,6 +2,7 @@ package org.aevlp.labeler.vlm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.aevlp.models.ScalarArrays;
 
 /**
  * CLIP's symmetric InfoNCE loss over a batch of B matching image–caption pairs (DESIGN.md §6):
@@ -36,6 +37,7 @@ public final class InfoNceLoss {
     NDArray diagonal = manager.eye((int) batch);
     NDArray imageToText = logits.logSoftmax(1).mul(diagonal).sum();
     NDArray textToImage = logits.logSoftmax(0).mul(diagonal).sum();
-    return imageToText.add(textToImage).div((float) (-2.0 * batch));
+    NDArray sum = imageToText.add(textToImage);
+    return sum.div(ScalarArrays.of(sum, -2.0 * batch));
   }
 }

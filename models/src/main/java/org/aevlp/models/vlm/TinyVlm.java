@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import org.aevlp.models.ScalarArrays;
 import org.aevlp.models.SeededInitialization;
 
 /**
@@ -99,7 +100,7 @@ public final class TinyVlm {
   }
 
   private static NDArray normalise(NDArray x) {
-    NDArray norm = x.norm(new int[] {1}, true).maximum(NORM_FLOOR);
+    NDArray norm = x.norm(new int[] {1}, true).maximum(ScalarArrays.of(x, NORM_FLOOR));
     return x.div(norm);
   }
 }

@@ -1,12 +1,12 @@
 package org.aevlp.worker.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import java.util.Objects;
+import org.aevlp.models.ScalarArrays;
 
 /**
  * Generalized Pseudo-label Robust loss (DESIGN.md §4; the reference's {@code GPR_loss}) for one
@@ -127,22 +127,13 @@ public final class GprLoss extends Loss {
   NDArray regularizer(NDArray p) {
     double classesSquared = (double) params.numClasses() * params.numClasses();
     NDArray meanPositives = p.sum(new int[] {1}).mean();
-    return meanPositives.sub(sameType(meanPositives, params.expectedNumPos())).square()
-        .div(sameType(meanPositives, classesSquared));
-  }
-
-  /**
-   * A scalar of the array's precision. DJL turns a Java double into a float64 tensor, and PyTorch
-   * promotes a 0-d float32 tensor combined with a 0-d float64 one to float64, so the loss of a
-   * float32 network would silently become float64.
-   */
-  private static Number sameType(NDArray array, double value) {
-    return array.getDataType() == DataType.FLOAT64 ? (Number) value : (Number) (float) value;
+    return meanPositives.sub(ScalarArrays.of(meanPositives, params.expectedNumPos())).square()
+        .div(ScalarArrays.of(meanPositives, classesSquared));
   }
 
   private NDArray total(LossInputs inputs, NDArray p, NDArray k, NDArray v) {
     NDArray regularizer = regularizer(p);
-    return elementLosses(inputs, p, k, v).mean().add(regularizer.mul(sameType(regularizer, params.reg())));
+    return elementLosses(inputs, p, k, v).mean().add(regularizer.mul(ScalarArrays.of(regularizer, params.reg())));
   }
 
   /**
@@ -156,22 +147,24 @@ public final class GprLoss extends Loss {
   private NDArray unknownTerm(NDArray logits, NDArray k, NDArray v) {
     double q2 = values.q2();
     double q3 = values.q3();
-    NDArray pPowQ2 = logSigmoid(logits).mul(q2).exp();
-    NDArray oneMinusPPowQ3 = logSigmoid(logits.neg()).mul(q3).exp();
-    NDArray kBranch = k.mul(NDArrays.sub(1.0, pPowQ2).div(q2));
-    NDArray otherBranch = NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, oneMinusPPowQ3).div(q3));
+    NDArray pPowQ2 = logSigmoid(logits).mul(ScalarArrays.of(logits, q2)).exp();
+    NDArray oneMinusPPowQ3 = logSigmoid(logits.neg()).mul(ScalarArrays.of(logits, q3)).exp();
+    NDArray kBranch = k.mul(NDArrays.sub(1.0, pPowQ2).div(ScalarArrays.of(logits, q2)));
+    NDArray otherBranch =
+        NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, oneMinusPPowQ3).div(ScalarArrays.of(logits, q3)));
     return v.mul(kBranch.add(otherBranch));
   }
 
   /** {@code log σ(z) = -(max(-z, 0) + log(1 + exp(-|z|)))}, finite for every finite z. */
   private static NDArray logSigmoid(NDArray z) {
-    return z.neg().maximum(0).add(z.abs().neg().exp().add(1).log()).neg();
+    return z.neg().maximum(ScalarArrays.of(z, 0)).add(z.abs().neg().exp().add(1).log()).neg();
   }
 
   private NDArray pseudoPositiveTerm(NDArray p, NDArray v) {
     double rho = params.rho();
     NDArray logs =
-        LogLoss.negLog(p).mul(rho).add(LogLoss.negLog(NDArrays.sub(1.0, p)).mul(1.0 - rho));
+        LogLoss.negLog(p).mul(ScalarArrays.of(p, rho))
+            .add(LogLoss.negLog(NDArrays.sub(1.0, p)).mul(ScalarArrays.of(p, 1.0 - rho)));
     return NDArrays.sub(1.0, clampPseudoPositiveV(v)).mul(logs);
   }
 
