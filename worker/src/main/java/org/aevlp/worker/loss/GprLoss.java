@@ -142,16 +142,15 @@ public final class GprLoss extends Loss {
    * finite gradients everywhere. Computed from {@code p}, a logit below about -88 makes p exactly 0
    * in float32, where {@code p^q2} (q2 < 1) has an infinite derivative and the step's gradient
    * turns NaN; and this term keeps pushing unknown logits down with a nearly constant force, so
-   * they do get there (training diverged after ~120 steps of the synthetic config).
+   * they can get there.
    */
   private NDArray unknownTerm(NDArray logits, NDArray k, NDArray v) {
-    double q2 = values.q2();
-    double q3 = values.q3();
-    NDArray pPowQ2 = logSigmoid(logits).mul(ScalarArrays.of(logits, q2)).exp();
-    NDArray oneMinusPPowQ3 = logSigmoid(logits.neg()).mul(ScalarArrays.of(logits, q3)).exp();
-    NDArray kBranch = k.mul(NDArrays.sub(1.0, pPowQ2).div(ScalarArrays.of(logits, q2)));
-    NDArray otherBranch =
-        NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, oneMinusPPowQ3).div(ScalarArrays.of(logits, q3)));
+    NDArray q2 = ScalarArrays.of(logits, values.q2());
+    NDArray q3 = ScalarArrays.of(logits, values.q3());
+    NDArray pPowQ2 = logSigmoid(logits).mul(q2).exp();
+    NDArray oneMinusPPowQ3 = logSigmoid(logits.neg()).mul(q3).exp();
+    NDArray kBranch = k.mul(NDArrays.sub(1.0, pPowQ2).div(q2));
+    NDArray otherBranch = NDArrays.sub(1.0, k).mul(NDArrays.sub(1.0, oneMinusPPowQ3).div(q3));
     return v.mul(kBranch.add(otherBranch));
   }
 
