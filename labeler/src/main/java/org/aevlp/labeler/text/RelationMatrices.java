@@ -24,16 +24,9 @@ public final class RelationMatrices {
   private RelationMatrices() {}
 
   /**
-   * The adjacency of a catalogued dataset, or empty when the dataset ships no relation matrix (the
-   * synthetic one, say).
-   */
-  public static Optional<RelationAdjacency> adjacencyFor(DatasetInfo dataset) throws IOException {
-    return adjacencyFor(dataset, Optional.empty());
-  }
-
-  /**
    * The adjacency from {@code relationFile} (a C×C .npy, e.g. written by {@code aevlp dataset
-   * relation}) when given, else from the dataset's shipped matrix; empty when there is neither.
+   * relation}) when given, else from the dataset's shipped matrix; empty when there is neither (the
+   * synthetic dataset ships none).
    */
   public static Optional<RelationAdjacency> adjacencyFor(DatasetInfo dataset, Optional<Path> relationFile)
       throws IOException {

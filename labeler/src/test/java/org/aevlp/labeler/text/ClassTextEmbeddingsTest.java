@@ -27,7 +27,7 @@ class ClassTextEmbeddingsTest {
   static void embed() throws Exception {
     pascal = DatasetCatalog.builtIn().get("pascal");
     scorer = UntrainedTinyVlmScorer.create(pascal.classNames(), 32, 3);
-    embeddings = ClassTextEmbeddings.compute(scorer, pascal.classNames(), RelationMatrices.adjacencyFor(pascal));
+    embeddings = ClassTextEmbeddings.compute(scorer, pascal.classNames(), RelationMatrices.adjacencyFor(pascal, Optional.empty()));
   }
 
   @AfterAll
@@ -62,7 +62,7 @@ class ClassTextEmbeddingsTest {
         input[c][d] = plain[c][d];
       }
     }
-    double[][] expected = LabelGcn.seeded(RelationMatrices.adjacencyFor(pascal).orElseThrow(), plain[0].length, 17).refine(input);
+    double[][] expected = LabelGcn.seeded(RelationMatrices.adjacencyFor(pascal, Optional.empty()).orElseThrow(), plain[0].length, 17).refine(input);
     float[][] refined = embeddings.refined(17);
     for (int c = 0; c < refined.length; c++) {
       double norm = 0;

@@ -32,7 +32,7 @@ class RelationMatricesTest {
   @Test
   void adjacencyRowsKeepOneMinusReweightOnTheDiagonalAndSumToOne() throws IOException {
     DatasetInfo pascal = DatasetCatalog.builtIn().get("pascal");
-    RelationAdjacency adjacency = RelationMatrices.adjacencyFor(pascal).orElseThrow();
+    RelationAdjacency adjacency = RelationMatrices.adjacencyFor(pascal, Optional.empty()).orElseThrow();
     assertEquals(20, adjacency.size());
     for (int i = 0; i < 20; i++) {
       double sum = 0;
@@ -46,7 +46,7 @@ class RelationMatricesTest {
 
   @Test
   void syntheticHasNoRelationMatrix() throws IOException {
-    assertTrue(RelationMatrices.adjacencyFor(DatasetCatalog.builtIn().get("synthetic")).isEmpty());
+    assertTrue(RelationMatrices.adjacencyFor(DatasetCatalog.builtIn().get("synthetic"), Optional.empty()).isEmpty());
   }
 
   @Test
